@@ -1,0 +1,192 @@
+"""The training loop: mini-batch gradient descent with any optimiser.
+
+One epoch is one pass over the data in mini-batches of ``batch_size``
+(``None``: the whole set, i.e. batch gradient descent; ``1``: online SGD). Each
+step does exactly what the lectures describe: forward pass, loss, backward
+pass, parameter update.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+
+from . import losses as _losses
+from ._validate import as_float_array, check_positive_int, check_rng
+from .data import minibatches
+from .optim import Optimizer
+
+__all__ = ["fit", "History", "TrainingDiverged"]
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or inf during training."""
+
+
+class History(dict):
+    """Per-epoch records: ``history["loss"]``, ``history["val_loss"]`` (with validation),
+    ``history["epoch"]`` and ``history["time"]`` (seconds since the start)."""
+
+    @property
+    def epochs(self) -> int:
+        return len(self["loss"])
+
+    def __repr__(self):
+        last = {k: (round(v[-1], 4) if v else None) for k, v in self.items() if k not in ("epoch", "time")}
+        return f"History(epochs={self.epochs}, last={last})"
+
+
+class _ProgressBar:
+    """A one-line text progress bar on stderr (shown in notebooks and terminals).
+
+    Written with carriage returns, at most ~10 updates a second, so it costs
+    nothing measurable. nbval ignores stderr (see conftest.py), so stored
+    notebook outputs do not depend on it.
+    """
+
+    def __init__(self, total, enabled):
+        self.total, self.enabled = total, enabled
+        self._last = 0.0
+
+    def update(self, epoch, logs, force=False):
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if not force and now - self._last < 0.1 and epoch < self.total:
+            return
+        self._last = now
+        width = 24
+        filled = int(width * epoch / self.total)
+        bar = "#" * filled + "-" * (width - filled)
+        text = "  ".join(f"{k} {v:.4g}" for k, v in logs.items())
+        sys.stderr.write(f"\rfit [{bar}] epoch {epoch}/{self.total}  {text}   ")
+        sys.stderr.flush()
+
+    def close(self):
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def fit(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, rng=None,
+        validation=None, callbacks=(), progress=True, regularizer=None):
+    """Train ``model`` and return the per-epoch :class:`History`.
+
+    Parameters
+    ----------
+    model : MLP (or anything with forward/backward/params/grads/train/eval)
+    loss : Loss or str
+        e.g. ``mlcore.losses.cross_entropy`` or ``"mse"``.
+    optimizer : mlcore.optim optimiser built on ``model.params()``
+    X : (N, D) array; y : targets in the layout the loss expects
+        (int labels ``(N,)`` for cross-entropy; ``(N, n_out)`` for MSE).
+    epochs : int
+    batch_size : int or None
+        None uses the whole training set in every step (batch gradient descent).
+    shuffle : bool
+        Draw a new order each epoch from ``rng`` (None: seed 0).
+    validation : (X_val, y_val) or None
+        Evaluated (in eval mode) after every epoch into ``history["val_loss"]``.
+    callbacks : objects with ``on_epoch_end(epoch, history, model) -> bool``
+        (return True to stop) and optionally ``on_train_end(model)``;
+        e.g. :class:`mlcore.regularization.EarlyStopping`.
+    progress : bool
+        Show a progress bar (on stderr).
+    regularizer : callable or None
+        ``regularizer(params) -> (penalty, grads)`` added to the loss and its
+        gradients, e.g. ``lambda ps: (l2_penalty(ps, 1e-3), l2_grads(ps, 1e-3))``.
+
+    On return the model is in evaluation mode (dropout off).
+
+    Raises
+    ------
+    TrainingDiverged
+        If the loss or the network's output becomes NaN or inf; the message
+        names the epoch and step and suggests a smaller learning rate.
+    """
+    loss = _losses.get(loss)
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(f"optimizer must be an mlcore.optim optimiser, got {type(optimizer).__name__}")
+    epochs = check_positive_int("epochs", epochs)
+    dtype = getattr(model, "dtype", np.float64)
+    X = as_float_array("X", X, ndim=2, dtype=dtype)
+    y = np.asarray(y)
+    if y.shape[:1] != X.shape[:1]:
+        raise ValueError(f"X has {X.shape[0]} rows but y has shape {y.shape}; they must match")
+    if np.issubdtype(y.dtype, np.floating):
+        y = as_float_array("y", y, dtype=dtype)
+    n = X.shape[0]
+    batch_size = n if batch_size is None else check_positive_int("batch_size", batch_size)
+    rng = check_rng(rng)
+    if validation is not None:
+        try:
+            X_val, y_val = validation
+        except (TypeError, ValueError):
+            raise ValueError("validation must be a pair (X_val, y_val)") from None
+        X_val = as_float_array("X_val", X_val, ndim=2, dtype=dtype)
+    for cb in callbacks:
+        if not hasattr(cb, "on_epoch_end"):
+            raise ValueError(f"callback {cb!r} has no on_epoch_end(epoch, history, model) method")
+
+    # Check the loss/target layout once, on the first batch, with a clear message.
+    model.train()
+    loss._check(model.forward(X[:1]), y[:1])
+
+    history = History(loss=[], epoch=[], time=[])
+    if validation is not None:
+        history["val_loss"] = []
+    bar = _ProgressBar(epochs, progress)
+    start = time.perf_counter()
+    try:
+        for epoch in range(1, epochs + 1):
+            model.train()
+            total, count = 0.0, 0
+            for step, (Xb, yb) in enumerate(minibatches(X, y, batch_size, shuffle=shuffle, rng=rng), start=1):
+                out = model.forward(Xb)
+                if not np.all(np.isfinite(out)):
+                    _diverged(epoch, step, "the network's output", optimizer)
+                value, grad = loss.value_and_grad(out, yb)
+                if regularizer is not None:
+                    penalty, reg_grads = regularizer(model.params())
+                    value += penalty
+                if not np.isfinite(value):
+                    _diverged(epoch, step, "the loss", optimizer)
+                model._backward(grad if grad.ndim == 2 else grad[None, :], input_grad=False)
+                grads = model.grads()
+                if regularizer is not None:
+                    grads = [g + r for g, r in zip(grads, reg_grads)]
+                optimizer.step(grads)
+                total += value * Xb.shape[0]
+                count += Xb.shape[0]
+            history["loss"].append(total / count)
+            history["epoch"].append(epoch)
+            logs = {"loss": history["loss"][-1]}
+            if validation is not None:
+                model.eval()
+                val = loss(model.forward(X_val), y_val)
+                history["val_loss"].append(val)
+                logs["val_loss"] = val
+            history["time"].append(time.perf_counter() - start)
+            bar.update(epoch, logs)
+            if any([bool(cb.on_epoch_end(epoch, history, model)) for cb in callbacks]):
+                bar.update(epoch, logs, force=True)
+                break
+        else:
+            bar.update(epochs, logs, force=True)
+    finally:
+        bar.close()
+        model.eval()  # predictions after training must not use dropout
+    for cb in callbacks:
+        if hasattr(cb, "on_train_end"):
+            cb.on_train_end(model)
+    return history
+
+
+def _diverged(epoch, step, what, optimizer):
+    raise TrainingDiverged(
+        f"{what} became NaN or inf at epoch {epoch}, step {step} (lr={optimizer.lr:g}); "
+        "training stopped. The step size is probably too large: try a smaller learning rate "
+        f"(e.g. lr={optimizer.lr / 10:g}), standardise the inputs, or use a gentler initialisation."
+    )
