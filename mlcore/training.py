@@ -130,9 +130,19 @@ def fit(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, 
         if not hasattr(cb, "on_epoch_end"):
             raise ValueError(f"callback {cb!r} has no on_epoch_end(epoch, history, model) method")
 
-    # Check the loss/target layout once, on the first batch, with a clear message.
+    output = getattr(model, "output", None)
+    if isinstance(loss, _losses.CrossEntropy) and getattr(output, "name", None) == "softmax":
+        raise ValueError("loss cross_entropy expects logits, but the model already ends in a softmax "
+                         "(output='softmax'), so the softmax would be applied twice; build the MLP "
+                         "with output=None and keep loss=cross_entropy")
+    # Check the loss/target layout once, on the first example, with a clear message.
     model.train()
-    loss._check(model.forward(X[:1]), y[:1])
+    first = model.forward(X[:1])
+    try:
+        loss._check(first, y[:1])
+    except ValueError as exc:
+        raise ValueError(f"y does not fit the loss {loss!r} for this model: the model outputs shape "
+                         f"(N, {first.shape[1]}) and y has shape {y.shape}. {exc}") from None
 
     history = History(loss=[], epoch=[], time=[])
     if validation is not None:
@@ -173,8 +183,6 @@ def fit(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, 
             if any([bool(cb.on_epoch_end(epoch, history, model)) for cb in callbacks]):
                 bar.update(epoch, logs, force=True)
                 break
-        else:
-            bar.update(epochs, logs, force=True)
     finally:
         bar.close()
         model.eval()  # predictions after training must not use dropout
