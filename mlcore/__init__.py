@@ -31,7 +31,7 @@ plot            figures several chapters share
 explore         interactive explorers (widgets + static HTML)
 """
 
-from . import (activations, autograd, data, gradcheck, init, layers, losses, network, optim,
+from . import (activations, autograd, data, gradcheck, init, layers, losses, network, optim, plot,
                regularization, symbolic, training)
 from .autograd import Value
 from .layers import ActivationLayer, Dropout, Linear
@@ -40,6 +40,6 @@ from .training import History, TrainingDiverged, fit
 
 __version__ = "0.1.0"
 
-__all__ = ["activations", "autograd", "data", "gradcheck", "init", "layers", "losses", "network", "optim",
+__all__ = ["activations", "autograd", "data", "gradcheck", "init", "layers", "losses", "network", "optim", "plot",
            "regularization", "symbolic", "training", "Value", "Linear", "ActivationLayer", "Dropout", "MLP",
            "fit", "History", "TrainingDiverged"]

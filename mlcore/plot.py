@@ -79,7 +79,7 @@ def decision_boundary(predict, X, y, ax=None, *, resolution=200, margin=0.5, lev
         ax.contourf(gx, gy, Z, levels=np.arange(out.shape[1] + 1) - 0.5, cmap=cmap, alpha=0.35)
     else:
         Z = out.reshape(gx.shape)
-        ax.contourf(gx, gy, Z, levels=levels or 20, cmap=cmap, alpha=0.35)
+        ax.contourf(gx, gy, Z, levels=levels if levels is not None else 20, cmap=cmap, alpha=0.35)
         ax.contour(gx, gy, Z, levels=[0.5], colors="k", linewidths=1.2)
     ax.scatter(X[:, 0], X[:, 1], c=np.asarray(y), cmap=cmap, edgecolor="k", s=22)
     ax.set_xlabel("$x_1$")
