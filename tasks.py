@@ -4,6 +4,7 @@
     python3 tasks.py build   # -> _build/html/index.html
     python3 tasks.py test    # unit tests + every notebook under book/ (nbval)
     python3 tasks.py lab     # JupyterLab in book/
+    python3 tasks.py execute book/NN_name.ipynb [...]   # re-run and store a chapter
 
 Each command first makes sure the virtual environment `.venv` exists and
 matches requirements.txt: it creates `.venv` with `python3 -m venv` when it is
@@ -179,7 +180,46 @@ def lab(extra: list[str]) -> int:
         return 0
 
 
-COMMANDS = {"build": build, "test": test, "lab": lab}
+# Run inside the venv after nbconvert: keep stored notebooks small, stable and
+# offline-friendly. Widget state in the metadata would make the static site
+# load the widget manager from a CDN and show a dead widget, so it is dropped,
+# and the output of a live-widget cell is removed from the site (tag
+# remove-output; nbval ignores it anyway via # NBVAL_IGNORE_OUTPUT). Per-cell
+# execution timestamps only add noise to diffs.
+NORMALIZE = r"""
+import sys, nbformat
+for path in sys.argv[1:]:
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type != "code":
+            continue
+        if ".widget()" in cell.source and "NBVAL_IGNORE_OUTPUT" in cell.source:
+            tags = cell.metadata.setdefault("tags", [])
+            if "remove-output" not in tags:
+                tags.append("remove-output")
+    nbformat.write(nb, path)
+    print("[tasks] stored", path)
+"""
+
+
+def execute(extra: list[str]) -> int:
+    """Re-execute notebooks top to bottom in a fresh kernel and store them normalised."""
+    if not extra:
+        raise TaskError("name the notebooks to execute, e.g. python3 tasks.py execute book/02_activations.ipynb")
+    ensure_env()
+    for name in extra:
+        path = (ROOT / name).resolve()
+        if path.suffix != ".ipynb" or not path.is_file():
+            raise TaskError(f"{name} is not a notebook file")
+        check([BIN / f"jupyter{EXE}", "nbconvert", "--to", "notebook", "--execute", "--inplace", path],
+              f"execute {name}")
+    check([PYTHON, "-c", NORMALIZE, *extra], "normalise the stored notebooks")
+    return 0
+
+
+COMMANDS = {"build": build, "test": test, "lab": lab, "execute": execute}
 
 
 def main(argv: list[str]) -> int:
