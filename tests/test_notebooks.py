@@ -1,0 +1,97 @@
+"""Structural checks of the stored notebooks (nbval checks their outputs).
+
+These catch, before a reader or CI does, a chapter that was committed
+unexecuted, with an error in it, with widget state that makes the static
+site fetch JavaScript from a CDN, or without the parts every chapter has.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
+CHAPTERS = [p for p in NOTEBOOKS if re.match(r"\d\d_", p.name)]
+MAX_BYTES = 8 * 1024 * 1024
+
+
+def _load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _source(cell):
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _toc_files():
+    text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    return set(re.findall(r"^\s*(?:-\s*)?(?:file|root):\s*(\S+)", text, flags=re.M))
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks under book/"
+
+
+def test_toc_and_book_agree():
+    listed = _toc_files()
+    for entry in listed:
+        stem = ROOT / entry
+        assert any(stem.with_suffix(ext).exists() for ext in (".md", ".ipynb")), f"_toc.yml lists missing {entry}"
+    for path in NOTEBOOKS:
+        entry = path.relative_to(ROOT).with_suffix("").as_posix()
+        assert entry in listed, f"{path.name} is not listed in _toc.yml, so the site would not show it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_stored_executed_and_clean(path):
+    assert path.stat().st_size < MAX_BYTES, f"{path.name} is {path.stat().st_size / 1e6:.1f} MB; keep it small"
+    nb = _load(path)
+    assert nb["metadata"].get("kernelspec", {}).get("name") == "python3"
+    assert "widgets" not in nb["metadata"], (
+        f"{path.name} stores widget state; the static site would load the widget manager from a CDN. "
+        "Re-run it with `python3 tasks.py execute book/{path.name}`")
+    code = [c for c in nb["cells"] if c["cell_type"] == "code" and _source(c).strip()]
+    assert code, "a notebook without code has nothing for nbval to check"
+    for i, cell in enumerate(code):
+        assert cell.get("execution_count") is not None, f"{path.name}: code cell {i} was never executed"
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error", f"{path.name}: code cell {i} stores an error"
+    counts = [c["execution_count"] for c in code]
+    assert counts == sorted(counts), f"{path.name}: cells were not executed top to bottom in one kernel"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_live_widgets_are_ignored_by_nbval_and_hidden_on_the_site(path):
+    for cell in _load(path)["cells"]:
+        src = _source(cell)
+        if cell["cell_type"] == "code" and ".widget()" in src:
+            assert src.lstrip().startswith("# NBVAL_IGNORE_OUTPUT"), f"{path.name}: widget cell must start with # NBVAL_IGNORE_OUTPUT"
+            assert "remove-output" in cell.get("metadata", {}).get("tags", []), (
+                f"{path.name}: a live widget is dead on the static site; tag its cell remove-output "
+                "(python3 tasks.py execute does this)")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_has_objectives_derivation_checks_and_exercises(path):
+    nb = _load(path)
+    markdown = "\n".join(_source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+    code = "\n".join(_source(c) for c in nb["cells"] if c["cell_type"] == "code")
+    assert markdown.lstrip().startswith("# "), f"{path.name} must start with its title"
+    assert "learning objectives" in markdown.lower(), f"{path.name} has no learning objectives"
+    exercises = re.findall(r"```\{(?:admonition|exercise)\}\s*Exercise", markdown)
+    solutions = re.findall(r":class:\s*dropdown", markdown) + re.findall(r"```\{solution\}", markdown)
+    assert len(exercises) >= 3, f"{path.name} has {len(exercises)} exercises; a chapter needs at least 3"
+    assert len(solutions) >= len(exercises), f"{path.name}: every exercise needs a solution behind a toggle"
+    assert re.search(r"\bimport mlcore|\bfrom mlcore\b", code), f"{path.name} does not use mlcore"
+    assert re.search(r"assert_equal|check_derivative", code), (
+        f"{path.name} states no sympy-checked derivative (mlcore.symbolic.assert_equal)")
+    assert re.search(r"numerical_gradient|numerical_jacobian|numerical_vjp", code), (
+        f"{path.name} compares nothing with finite differences")
+    words = len(re.sub(r"\$\$.*?\$\$|\$[^$]*\$|```.*?```", " ", markdown, flags=re.S).split())
+    assert words >= 1500, f"{path.name} has about {words} words of prose; a chapter has 1,500 or more"
