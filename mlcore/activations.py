@@ -4,7 +4,10 @@ Every activation ``phi`` is an object you call on an array, ``phi(z)``, with a
 method ``phi.grad(z)`` that returns the elementwise derivative
 :math:`\varphi'(z)` evaluated at the *pre-activation* ``z``. The docstring of
 each class states the formula; ``tests/test_activations.py`` checks that the
-formula, the code, sympy and finite differences agree.
+formula, the code, sympy and finite differences agree. For that check each
+class also carries ``formula`` and ``derivative``: sympy-syntax strings in the
+variable ``z`` that its docstring quotes verbatim (softmax: component ``k`` of
+``z[0..K-1]`` and its derivative with respect to ``z[i]``).
 
 ``softmax`` is not elementwise: it normalises the last axis, and
 ``softmax.jacobian(z)`` returns the :math:`K \times K` Jacobian of one vector.
@@ -48,6 +51,8 @@ class Activation:
 
     name = "activation"
     elementwise = True
+    formula = None      # phi(z) in sympy syntax, quoted in the class docstring
+    derivative = None   # d phi / d z in sympy syntax, quoted in the class docstring
 
     def __call__(self, z):
         arr = _input(z)
@@ -88,9 +93,13 @@ class Sigmoid(Activation):
 
     The output lies in the open interval (0, 1); the derivative is at most 1/4,
     reached at z = 0.
+
+    Formula: 1/(1 + exp(-z)); derivative: exp(-z)/(1 + exp(-z))**2
     """
 
     name = "sigmoid"
+    formula = "1/(1 + exp(-z))"
+    derivative = "exp(-z)/(1 + exp(-z))**2"
 
     def _f(self, z):
         # Two branches so that exp never overflows: for z < 0 use e^z / (1 + e^z).
@@ -107,9 +116,13 @@ class Tanh(Activation):
 
     .. math:: \tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}} = 2\sigma(2z) - 1,
               \qquad \tanh'(z) = 1 - \tanh^2(z)
+
+    Formula: tanh(z); derivative: 1 - tanh(z)**2
     """
 
     name = "tanh"
+    formula = "tanh(z)"
+    derivative = "1 - tanh(z)**2"
 
     def _f(self, z):
         return np.tanh(z)
@@ -125,9 +138,13 @@ class ReLU(Activation):
     .. math:: \mathrm{ReLU}(z) = \max(0, z), \qquad \mathrm{ReLU}'(z) = \mathbb{1}[z > 0]
 
     The derivative at exactly z = 0 does not exist; like PyTorch we use 0 there.
+
+    Formula: Max(0, z); derivative: Heaviside(z)
     """
 
     name = "relu"
+    formula = "Max(0, z)"
+    derivative = "Heaviside(z)"
 
     def _f(self, z):
         return np.maximum(z, 0)
@@ -143,9 +160,13 @@ class LeakyReLU(Activation):
               \mathrm{LeakyReLU}'(z) = 1 \text{ if } z > 0 \text{ else } \alpha
 
     PyTorch's default slope is 0.01; the lectures use 0.1, and so do we.
+
+    Formula: Piecewise((z, z > 0), (slope*z, True)); derivative: Piecewise((1, z > 0), (slope, True))
     """
 
     name = "leaky_relu"
+    formula = "Piecewise((z, z > 0), (slope*z, True))"
+    derivative = "Piecewise((1, z > 0), (slope, True))"
 
     def __init__(self, slope: float = 0.1):
         check_nonnegative("slope", slope)
@@ -171,9 +192,14 @@ class ELU(Activation):
               \mathrm{ELU}'(z) = 1 \text{ if } z \ge 0 \text{ else } \alpha e^{z}
 
     At z = 0 the one-sided derivatives are 1 and alpha; with alpha = 1 they agree.
+
+    Formula: Piecewise((z, z >= 0), (alpha*(exp(z) - 1), True));
+    derivative: Piecewise((1, z >= 0), (alpha*exp(z), True))
     """
 
     name = "elu"
+    formula = "Piecewise((z, z >= 0), (alpha*(exp(z) - 1), True))"
+    derivative = "Piecewise((1, z >= 0), (alpha*exp(z), True))"
 
     def __init__(self, alpha: float = 1.0):
         self.alpha = check_positive("alpha", alpha)
@@ -194,9 +220,13 @@ class Identity(Activation):
     r"""Identity (linear output).
 
     .. math:: \varphi(z) = z, \qquad \varphi'(z) = 1
+
+    Formula: z; derivative: 1
     """
 
     name = "identity"
+    formula = "z"
+    derivative = "1"
 
     def _f(self, z):
         return z
@@ -214,10 +244,16 @@ class Softmax(Activation):
 
     Subtracting ``max(z)`` first leaves the result unchanged and keeps ``exp``
     from overflowing.
+
+    Formula: exp(z[k])/Sum(exp(z[j]), (j, 0, K - 1)); derivative (with respect to z[i]):
+    exp(z[k])/Sum(exp(z[j]), (j, 0, K - 1))*(KroneckerDelta(i, k) - exp(z[i])/Sum(exp(z[j]), (j, 0, K - 1)))
     """
 
     name = "softmax"
     elementwise = False
+    formula = "exp(z[k])/Sum(exp(z[j]), (j, 0, K - 1))"
+    derivative = ("exp(z[k])/Sum(exp(z[j]), (j, 0, K - 1))"
+                  "*(KroneckerDelta(i, k) - exp(z[i])/Sum(exp(z[j]), (j, 0, K - 1)))")
 
     def _f(self, z):
         if z.ndim == 0:
@@ -279,4 +315,9 @@ def get(name, **kwargs) -> Activation:
     if not kwargs:
         return {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "leaky_relu": leaky_relu,
                 "elu": elu, "identity": identity, "softmax": softmax}[name]
+    options = {"leaky_relu": ("slope",), "elu": ("alpha",)}.get(name, ())
+    unknown = sorted(set(kwargs) - set(options))
+    if unknown:
+        raise ValueError(f"unknown option(s) {unknown} for activation {name!r}; "
+                         f"valid options are {list(options) or 'none'}")
     return _REGISTRY[name](**kwargs)

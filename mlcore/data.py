@@ -120,7 +120,10 @@ def regression_1d(n=100, *, noise=0.1, rng=None, x_range=(-3.0, 3.0)):
     n = check_positive_int("n", n)
     noise = check_nonnegative("noise", noise)
     rng = check_rng(rng)
-    lo, hi = x_range
+    try:
+        lo, hi = x_range
+    except (TypeError, ValueError):
+        raise ValueError(f"x_range must be a pair (low, high), got {x_range!r}") from None
     if not lo < hi:
         raise ValueError(f"x_range must be (low, high) with low < high, got {x_range!r}")
     x = np.sort(rng.uniform(lo, hi, n))
@@ -209,9 +212,14 @@ def minibatches(X, y, batch_size, *, shuffle=True, rng=None):
     if X.shape[0] != y.shape[0]:
         raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}; they must match")
     batch_size = check_positive_int("batch_size", batch_size)
+    # Validated here, at the call, rather than at the first next() of a generator.
+    order = check_rng(rng).permutation(X.shape[0]) if shuffle else None
+    return _batches(X, y, batch_size, order)
+
+
+def _batches(X, y, batch_size, order):
     n = X.shape[0]
-    if shuffle:
-        order = check_rng(rng).permutation(n)
+    if order is not None:
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]
             yield X[idx], y[idx]

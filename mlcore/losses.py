@@ -9,6 +9,14 @@ the gradient already carries the factor ``1/N``; layers downstream therefore
 Shapes are never broadcast: ``y_hat`` of shape ``(N, 1)`` against ``y`` of
 shape ``(N,)`` raises ``ValueError``.
 
+Each class carries ``formula`` and ``derivative``, sympy-syntax strings that its
+docstring quotes verbatim and ``tests/test_losses.py`` differentiates: for
+``mse``, ``mae``, ``huber`` and ``binary_cross_entropy`` the per-element loss in
+``y_hat`` and ``y`` (the loss is its mean) and its derivative in ``y_hat``; for
+``cross_entropy`` (logits ``z[0..K-1]``) and ``hinge`` (scores ``s[0..K-1]``)
+the loss of one example with label ``c`` and its derivative with respect to
+``z[i]`` (``s[i]``); the loss is the mean over examples.
+
 ========================  ===========================  ==========================
 loss                      ``y_hat``                    ``y``
 ========================  ===========================  ==========================
@@ -36,6 +44,8 @@ class Loss:
     """Base class: ``loss(y_hat, y)`` is the batch mean, ``loss.grad(y_hat, y)`` its gradient."""
 
     name = "loss"
+    formula = None      # per-element (or per-example) loss in sympy syntax
+    derivative = None   # its derivative in sympy syntax
 
     def __call__(self, y_hat, y) -> float:
         y_hat, y = self._check(y_hat, y)
@@ -69,9 +79,13 @@ class MSE(Loss):
               \frac{\partial J}{\partial \hat y_i} = \frac{2}{n}(\hat y_i - y_i)
 
     with n the number of elements of ``y_hat``.
+
+    Formula: (y_hat - y)**2; derivative: 2*(y_hat - y)
     """
 
     name = "mse"
+    formula = "(y_hat - y)**2"
+    derivative = "2*(y_hat - y)"
 
     def _value(self, y_hat, y):
         d = y_hat - y
@@ -88,9 +102,13 @@ class MAE(Loss):
               \frac{\partial J}{\partial \hat y_i} = \frac{1}{n}\operatorname{sign}(\hat y_i - y_i)
 
     At a tie the derivative does not exist; ``sign(0) = 0`` is used (a subgradient).
+
+    Formula: Abs(y_hat - y); derivative: sign(y_hat - y)
     """
 
     name = "mae"
+    formula = "Abs(y_hat - y)"
+    derivative = "sign(y_hat - y)"
 
     def _value(self, y_hat, y):
         return np.mean(np.abs(y_hat - y))
@@ -107,9 +125,16 @@ class Huber(Loss):
               \ell'(d) = \operatorname{clip}(d, -\delta, \delta)
 
     with d = y_hat - y, averaged over all elements.
+
+    Formula: Piecewise((Rational(1, 2)*(y_hat - y)**2, Abs(y_hat - y) <= delta),
+    (delta*(Abs(y_hat - y) - delta/2), True));
+    derivative: Piecewise((y_hat - y, Abs(y_hat - y) <= delta), (delta*sign(y_hat - y), True))
     """
 
     name = "huber"
+    formula = ("Piecewise((Rational(1, 2)*(y_hat - y)**2, Abs(y_hat - y) <= delta),\n"
+               "    (delta*(Abs(y_hat - y) - delta/2), True))")
+    derivative = "Piecewise((y_hat - y, Abs(y_hat - y) <= delta), (delta*sign(y_hat - y), True))"
 
     def __init__(self, delta: float = 1.0):
         self.delta = check_positive("delta", delta)
@@ -135,9 +160,13 @@ class BinaryCrossEntropy(Loss):
 
     Like PyTorch, each log is clamped at -100 so that p = 0 or 1 gives a large
     finite loss instead of inf, and the denominator p(1 - p) is clamped at 1e-12.
+
+    Formula: -(y*log(y_hat) + (1 - y)*log(1 - y_hat)); derivative: (y_hat - y)/(y_hat*(1 - y_hat))
     """
 
     name = "binary_cross_entropy"
+    formula = "-(y*log(y_hat) + (1 - y)*log(1 - y_hat))"
+    derivative = "(y_hat - y)/(y_hat*(1 - y_hat))"
 
     def _check(self, y_hat, y):
         y_hat, y = super()._check(y_hat, y)
@@ -170,9 +199,14 @@ class CrossEntropy(Loss):
     Labels ``y`` are integer classes ``(N,)`` or one-hot rows ``(N, K)`` (any
     rows of probabilities summing to 1 are accepted: soft labels). A single
     example may be given as logits ``(K,)`` with an int label or a one-hot ``(K,)``.
+
+    Formula (one example, label c): log(Sum(exp(z[j]), (j, 0, K - 1))) - z[c];
+    derivative: exp(z[i])/Sum(exp(z[j]), (j, 0, K - 1)) - KroneckerDelta(i, c)
     """
 
     name = "cross_entropy"
+    formula = "log(Sum(exp(z[j]), (j, 0, K - 1))) - z[c]"
+    derivative = "exp(z[i])/Sum(exp(z[j]), (j, 0, K - 1)) - KroneckerDelta(i, c)"
 
     def _check(self, y_hat, y):
         z = as_float_array("logits", y_hat, ndim=(1, 2))
@@ -229,9 +263,17 @@ class Hinge(Loss):
 
     Gradient: for each j != y_n with a positive margin, +1/N on s_nj and -1/N on
     s_{n y_n}. At a margin of exactly 0 the subgradient 0 is used.
+
+    Formula (one example, label c; the term j = c adds exactly margin, hence the
+    subtraction): Sum(Max(0, s[j] - s[c] + margin), (j, 0, K - 1)) - margin;
+    derivative: Heaviside(s[i] - s[c] + margin)
+    - KroneckerDelta(i, c)*Sum(Heaviside(s[j] - s[c] + margin), (j, 0, K - 1))
     """
 
     name = "hinge"
+    formula = "Sum(Max(0, s[j] - s[c] + margin), (j, 0, K - 1)) - margin"
+    derivative = ("Heaviside(s[i] - s[c] + margin)\n"
+                  "    - KroneckerDelta(i, c)*Sum(Heaviside(s[j] - s[c] + margin), (j, 0, K - 1))")
 
     def __init__(self, margin: float = 1.0):
         self.margin = check_positive("margin", margin)
@@ -271,6 +313,11 @@ class Hinge(Loss):
         s, labels = self._check(y_hat, y)
         g = self._grad(s, labels)
         return g[0] if np.ndim(y_hat) == 1 else g
+
+    def value_and_grad(self, y_hat, y):
+        s, labels = self._check(y_hat, y)
+        g = self._grad(s, labels)
+        return float(self._value(s, labels)), (g[0] if np.ndim(y_hat) == 1 else g)
 
     def losses(self, y_hat, y) -> np.ndarray:
         """Per-example losses L_n (not averaged), e.g. to print a table."""

@@ -14,11 +14,13 @@ gives probabilities and back-propagates through the softmax Jacobian.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from . import activations as _act
 from . import init as _init
-from ._validate import as_float_array, check_dtype, check_in_range, check_positive_int, check_rng
+from ._validate import as_float_array, check_choice, check_dtype, check_in_range, check_positive_int, check_rng
 from .layers import ActivationLayer, Dropout, Linear
 
 __all__ = ["MLP"]
@@ -65,6 +67,8 @@ class MLP:
         self.activation = _act.get(activation)
         if not self.activation.elementwise:
             raise ValueError("activation must be elementwise (softmax belongs in output=...)")
+        if isinstance(output, str):
+            check_choice("output", output, _act.NAMES)
         self.output = None if output in (None, "identity") else _act.get(output)
         self.dropout = check_in_range("dropout", dropout, 0.0, 1.0, high_open=True)
         if init == "auto":
@@ -168,20 +172,19 @@ class MLP:
 
     # ------------------------------------------------------------------ Jacobian view
     def _prepare_point(self, x):
+        """Forward pass at one point on shallow copies of the layers (they share W and b).
+
+        Copies, so that what the last ``forward`` stored for ``backward`` is left
+        untouched; dropout is left out (evaluation mode). Returns (output, layers).
+        """
         x = as_float_array("x", x, ndim=1, dtype=self.dtype)
         if x.shape[0] != self.sizes[0]:
             raise ValueError(f"x must have shape ({self.sizes[0]},), got {x.shape}")
-        was_training = self.training
-        self.eval()
+        layers = [copy.copy(layer) for layer in self.layers if not isinstance(layer, Dropout)]
         out = x[None, :]
-        for layer in self.layers:
+        for layer in layers:
             out = layer._forward(out)
-        if was_training:
-            self.train()
-        return out
-
-    def _active_layers(self):
-        return [layer for layer in self.layers if not isinstance(layer, Dropout)]
+        return out, layers
 
     def jacobian(self, x, mode="forward"):
         r"""The Jacobian :math:`\partial \hat y / \partial x` at one input vector ``x`` (n_in,).
@@ -199,8 +202,8 @@ class MLP:
         """
         if mode not in ("forward", "reverse"):
             raise ValueError(f"mode must be 'forward' or 'reverse', got {mode!r}")
-        self._prepare_point(x)
-        jacobians = [layer.jacobian() for layer in self._active_layers()]
+        _, layers = self._prepare_point(x)
+        jacobians = [layer.jacobian() for layer in layers]
         if mode == "forward":
             J = np.eye(self.sizes[0], dtype=self.dtype)
             for Jl in jacobians:
@@ -218,12 +221,12 @@ class MLP:
         tangent vectors as rows (returns ``(k, n_out)``). Computed layer by layer
         from the input side without forming any Jacobian (forward mode).
         """
-        self._prepare_point(x)
+        _, layers = self._prepare_point(x)
         V = as_float_array("v", v, ndim=(1, 2), dtype=self.dtype)
         if V.shape[-1] != self.sizes[0]:
             raise ValueError(f"v must have {self.sizes[0]} entries (last axis), got shape {V.shape}")
         out = V[None, :] if V.ndim == 1 else V
-        for layer in self._active_layers():
+        for layer in layers:
             out = layer.jvp(out)
         return out[0] if V.ndim == 1 else out
 
@@ -233,12 +236,13 @@ class MLP:
         ``u`` is ``(n_out,)`` (returns ``(n_in,)``) or ``(k, n_out)`` of k cotangent
         rows (returns ``(k, n_in)``). Computed from the output side (reverse mode).
         """
-        out_dim = self._prepare_point(x).shape[1]
+        point_out, layers = self._prepare_point(x)
+        out_dim = point_out.shape[1]
         U = as_float_array("u", u, ndim=(1, 2), dtype=self.dtype)
         if U.shape[-1] != out_dim:
             raise ValueError(f"u must have {out_dim} entries (last axis), got shape {U.shape}")
         out = U[None, :] if U.ndim == 1 else U
-        for layer in reversed(self._active_layers()):
+        for layer in reversed(layers):
             out = layer.vjp(out)
         return out[0] if U.ndim == 1 else out
 

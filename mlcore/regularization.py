@@ -74,6 +74,8 @@ class EarlyStopping:
         if monitor not in ("val_loss", "loss"):
             raise ValueError(f"monitor must be 'val_loss' or 'loss', got {monitor!r}")
         self.monitor = monitor
+        if not isinstance(restore_best, bool):
+            raise ValueError(f"restore_best must be True or False, got {restore_best!r}")
         self.restore_best = restore_best
         self.reset()
 

@@ -1,0 +1,262 @@
+"""Browser tests of the explorers: Playwright driving Debian's Chromium, headless.
+
+- Static: the built page of the book (book/explorers.html) with every request
+  that is not file:// aborted; moving a control must redraw the SVG.
+- Live: JupyterLab from this venv on 127.0.0.1 (random port and token, no
+  request leaves the machine), a one-cell notebook showing
+  ``explore.depth().widget()``; pressing ArrowRight on the depth slider must
+  replace the widget's image.
+
+Skipped, with the reason, when /usr/bin/chromium is missing or cannot start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "book" / "explorers.ipynb"
+CHROMIUM = "/usr/bin/chromium"
+SKIP = ("Chromium not found at /usr/bin/chromium; install it with apt-get install chromium "
+        "(.ci/run does) to run the browser tests")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+BIN = Path(sys.executable).parent
+
+
+# ---------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(SKIP)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip(SKIP + " (and the playwright package is missing)")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS, timeout=30_000)
+    except Exception as exc:  # noqa: BLE001 - any launch failure means: no usable browser here
+        playwright.stop()
+        pytest.skip(f"{SKIP} (launch failed: {str(exc).splitlines()[0]})")
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+def jupyter_book():
+    for candidate in (BIN / "jupyter-book", ROOT / ".venv" / "bin" / "jupyter-book"):
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which("jupyter-book")
+    if not found:
+        pytest.fail("jupyter-book is not installed in this environment")
+    return found
+
+
+def build(cmd, cwd):
+    out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=900)
+    return out.returncode, out.stdout[-3000:] + out.stderr[-3000:]
+
+
+@pytest.fixture(scope="session")
+def static_page(tmp_path_factory):
+    """The built HTML page of book/explorers.ipynb, (re)built if missing or older than the notebook.
+
+    When the page is in _toc.yml the book's own build is used (``jupyter-book build .``);
+    until then the page is built alone with the book's _config.yml, as the build check does.
+    """
+    if not NOTEBOOK.exists():
+        pytest.fail(f"{NOTEBOOK} is missing")
+    toc = (ROOT / "_toc.yml").read_text()
+    if re.search(r"^\s*-?\s*(file|root):\s*book/explorers(\.ipynb)?\s*$", toc, re.M):
+        page = ROOT / "_build" / "html" / "book" / "explorers.html"
+        if not page.exists() or page.stat().st_mtime < NOTEBOOK.stat().st_mtime:
+            code, log = build([jupyter_book(), "build", ".", "--builder", "html"], ROOT)
+            assert page.exists(), f"the book build did not produce {page} (exit {code}):\n{log}"
+        return page
+    tmp = tmp_path_factory.mktemp("explorers_book")
+    for name in ("_config.yml", "references.bib"):
+        shutil.copy(ROOT / name, tmp / name)
+    if (ROOT / "_vendor").is_dir():
+        (tmp / "_vendor").symlink_to(ROOT / "_vendor", target_is_directory=True)
+    shutil.copy(NOTEBOOK, tmp / "explorers.ipynb")
+    (tmp / "_toc.yml").write_text("format: jb-book\nroot: explorers\n")
+    code, log = build([jupyter_book(), "build", str(tmp), "--builder", "html"], tmp)
+    page = tmp / "_build" / "html" / "explorers.html"
+    assert page.exists(), f"jupyter-book did not produce {page} (exit {code}):\n{log}"
+    return page
+
+
+def offline_context(browser, allow):
+    """A browser context in which every request whose URL does not start with ``allow`` is aborted."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    blocked = []
+
+    def route(r):
+        if r.request.url.startswith(allow):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    context.set_default_timeout(20_000)
+    return context, blocked
+
+
+# ---------------------------------------------------------------------- static page
+@pytest.mark.parametrize("explorer, control, select", [
+    ("stepsizeexplorer", "lr", ("setting", "2-8-1 network")),
+    ("depthexplorer", "depth", ("activation", "relu")),
+])
+def test_static_page_redraws_offline(browser, static_page, tmp_path, explorer, control, select):
+    context, blocked = offline_context(browser, "file://")
+    try:
+        page = context.new_page()
+        page.goto(static_page.as_uri())
+        root = page.locator(f"div.mlx[id^='mlx-{explorer}-']").first
+        svg = root.locator("svg.mlx-svg")
+        svg_handle = svg.element_handle()
+        page.wait_for_function("el => el.querySelectorAll('path, circle').length > 10", arg=svg_handle, timeout=15_000)
+        assert root.locator(".mlx-note").text_content() == ""
+
+        # a range input, moved with the keyboard
+        slider = root.locator(f"input[type=range][id$='-c-{control}']")
+        readout = root.locator(f"output[id$='-v-{control}']")
+        before_svg, before_value = svg.inner_html(), readout.text_content()
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("([el, old]) => el.innerHTML !== old", arg=[svg_handle, before_svg], timeout=5_000)
+        assert readout.text_content() != before_value
+        assert svg.inner_html() != before_svg
+
+        # a select, as a reader picks a category
+        after_slider = svg.inner_html()
+        root.locator(f"select[id$='-c-{select[0]}']").select_option(label=select[1])
+        page.wait_for_function("([el, old]) => el.innerHTML !== old", arg=[svg_handle, after_slider], timeout=5_000)
+        assert root.locator(".mlx-note").text_content() == ""
+        root.screenshot(path=str(tmp_path / f"{explorer}.png"))
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------- live widget in JupyterLab
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """JupyterLab on 127.0.0.1 serving a one-cell notebook that shows explore.depth().widget()."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+            "source": "from mlcore import explore\nexplore.depth().widget()"}
+    (notebooks / "widget.ipynb").write_text(json.dumps({
+        "cells": [cell], "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}}))
+    settings = tmp_path / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    env = dict(os.environ)
+    env.update(JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "lab-settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "lab-workspaces"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+               PATH=str(BIN) + os.pathsep + env.get("PATH", ""))
+    port, token = free_port(), secrets.token_hex(16)
+    log = open(tmp_path / "jupyterlab.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={notebooks}", "--LabApp.news_url=None",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         "--LabApp.extension_manager=readonly"]
+        + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),  # CI containers run as root
+        cwd=notebooks, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 40
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("JupyterLab did not start:\n" + (tmp_path / "jupyterlab.log").read_text()[-3000:])
+            time.sleep(0.3)
+        yield url, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+def test_live_widget_redraws_in_jupyterlab(browser, lab, tmp_path):
+    url, token = lab
+    context, blocked = offline_context(browser, "http://127.0.0.1:")
+    try:
+        page = context.new_page()
+        page.goto(f"{url}/lab/tree/widget.ipynb?token={token}", timeout=40_000)
+        editor = page.locator(".jp-Notebook .jp-Cell .jp-InputArea-editor").first
+        editor.wait_for(timeout=40_000)
+        # the kernel is connected and idle once the status bar says so
+        page.locator(".jp-StatusBar-Widget", has_text=re.compile(r"Python 3.*\|\s*Idle")).first.wait_for(timeout=40_000)
+        prompt = page.locator(".jp-Notebook .jp-Cell .jp-InputPrompt").first
+        for _ in range(3):                      # a run sent while the kernel is still connecting can be lost
+            editor.click()
+            page.keyboard.press("Shift+Enter")
+            try:
+                page.wait_for_function("el => /\\[(\\*|\\d+)\\]/.test(el.textContent)", arg=prompt.element_handle(),
+                                       timeout=8_000)
+                break
+            except Exception:
+                page.keyboard.press("Escape")
+
+        image = page.locator(".jp-OutputArea-output img.widget-image").first
+        try:
+            image.wait_for(timeout=40_000)
+        except Exception:
+            page.screenshot(path=str(tmp_path / "jupyterlab_timeout.png"))
+            outputs = page.locator(".jp-OutputArea").first.inner_html() if page.locator(".jp-OutputArea").count() else ""
+            raise AssertionError(f"the widget did not render; screenshot in {tmp_path}; output area: {outputs[:2000]}")
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        before = image.get_attribute("src")
+        readout = page.locator(".widget-slider .widget-readout").first
+        assert readout.text_content().strip() == "15"
+
+        handle = page.locator(".widget-slider .noUi-handle").first
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
+                               arg=[image.element_handle(), before], timeout=20_000)
+        assert readout.text_content().strip() == "16"
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        image.screenshot(path=str(tmp_path / "live_widget.png"))
+        page.screenshot(path=str(tmp_path / "jupyterlab.png"))
+    finally:
+        context.close()
