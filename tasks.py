@@ -35,6 +35,13 @@ STAMP = VENV / ".requirements.sha256"
 # requirements.txt ends with `-e .`, which installs mlcore as it describes.
 ENV_FILES = [ROOT / "requirements.txt", ROOT / "pyproject.toml"]
 PYTEST_NO_TESTS = 5  # pytest's exit code when it collected nothing
+# The site build, shared with tests/conftest.py so that `test` checks the very
+# build that `build` makes. -W: warnings are errors; -n: also warn about every
+# unresolved reference; --keep-going: report all warnings, then fail; --all:
+# re-read every page, so that a warning on an unchanged page is not hidden by
+# the cache. Notebooks are not executed (execute_notebooks: off in
+# _config.yml): the site shows the outputs stored in them.
+BUILD_FLAGS = ["--builder", "html", "-W", "-n", "--keep-going", "--all"]
 
 
 class TaskError(Exception):
@@ -127,13 +134,7 @@ def ensure_env() -> None:
 def build(extra: list[str]) -> int:
     """Build the HTML site into _build/html, treating every warning as an error."""
     ensure_env()
-    # -W: warnings are errors; -n: also warn about every unresolved reference;
-    # --keep-going: report all warnings, then fail; --all: re-read every page,
-    # so that a warning on an unchanged page is not hidden by the cache.
-    # Notebooks are not executed (execute_notebooks: off in _config.yml): the
-    # stored outputs are shown as committed.
-    code = run([BIN / f"jupyter-book{EXE}", "build", ROOT, "--builder", "html",
-                "-W", "-n", "--keep-going", "--all", *extra], "build the book")
+    code = run([BIN / f"jupyter-book{EXE}", "build", ROOT, *BUILD_FLAGS, *extra], "build the book")
     if code != 0:
         raise TaskError(f"the book build failed (exit code {code}): fix the warnings or "
                         "errors printed above (they are errors here, by design)")

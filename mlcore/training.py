@@ -135,11 +135,15 @@ def fit(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, 
         raise ValueError("loss cross_entropy expects logits, but the model already ends in a softmax "
                          "(output='softmax'), so the softmax would be applied twice; build the MLP "
                          "with output=None and keep loss=cross_entropy")
-    # Check the loss/target layout once, on the first example, with a clear message.
+    # Check every target against the loss once, before any update, so that a bad
+    # label (out of range, wrong shape, not a probability) is reported up front
+    # rather than in the middle of an epoch. A placeholder output of the model's
+    # output shape stands in for the predictions (for BCE it lies in [0, 1]).
     model.train()
     first = model.forward(X[:1])
+    placeholder = np.full((n,) + first.shape[1:], 0.5, dtype=first.dtype)
     try:
-        loss._check(first, y[:1])
+        loss._check(placeholder, y)
     except ValueError as exc:
         raise ValueError(f"y does not fit the loss {loss!r} for this model: the model outputs shape "
                          f"(N, {first.shape[1]}) and y has shape {y.shape}. {exc}") from None

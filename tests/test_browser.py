@@ -16,7 +16,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -29,7 +28,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "book" / "explorers.ipynb"
 CHROMIUM = "/usr/bin/chromium"
 SKIP = ("Chromium not found at /usr/bin/chromium; install it with apt-get install chromium "
         "(.ci/run does) to run the browser tests")
@@ -58,47 +56,11 @@ def browser():
     playwright.stop()
 
 
-def jupyter_book():
-    for candidate in (BIN / "jupyter-book", ROOT / ".venv" / "bin" / "jupyter-book"):
-        if candidate.exists():
-            return str(candidate)
-    found = shutil.which("jupyter-book")
-    if not found:
-        pytest.fail("jupyter-book is not installed in this environment")
-    return found
-
-
-def build(cmd, cwd):
-    out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=900)
-    return out.returncode, out.stdout[-3000:] + out.stderr[-3000:]
-
-
 @pytest.fixture(scope="session")
-def static_page(tmp_path_factory):
-    """The built HTML page of book/explorers.ipynb, (re)built if missing or older than the notebook.
-
-    When the page is in _toc.yml the book's own build is used (``jupyter-book build .``);
-    until then the page is built alone with the book's _config.yml, as the build check does.
-    """
-    if not NOTEBOOK.exists():
-        pytest.fail(f"{NOTEBOOK} is missing")
-    toc = (ROOT / "_toc.yml").read_text()
-    if re.search(r"^\s*-?\s*(file|root):\s*book/explorers(\.ipynb)?\s*$", toc, re.M):
-        page = ROOT / "_build" / "html" / "book" / "explorers.html"
-        if not page.exists() or page.stat().st_mtime < NOTEBOOK.stat().st_mtime:
-            code, log = build([jupyter_book(), "build", ".", "--builder", "html"], ROOT)
-            assert page.exists(), f"the book build did not produce {page} (exit {code}):\n{log}"
-        return page
-    tmp = tmp_path_factory.mktemp("explorers_book")
-    for name in ("_config.yml", "references.bib"):
-        shutil.copy(ROOT / name, tmp / name)
-    if (ROOT / "_vendor").is_dir():
-        (tmp / "_vendor").symlink_to(ROOT / "_vendor", target_is_directory=True)
-    shutil.copy(NOTEBOOK, tmp / "explorers.ipynb")
-    (tmp / "_toc.yml").write_text("format: jb-book\nroot: explorers\n")
-    code, log = build([jupyter_book(), "build", str(tmp), "--builder", "html"], tmp)
-    page = tmp / "_build" / "html" / "explorers.html"
-    assert page.exists(), f"jupyter-book did not produce {page} (exit {code}):\n{log}"
+def static_page(built_site):
+    """The explorers page of the book's own strict build (tests/conftest.py)."""
+    page = built_site.html / "book" / "explorers.html"
+    assert built_site.returncode == 0 and page.exists(), f"the site build did not produce {page}:\n{built_site.log}"
     return page
 
 

@@ -268,7 +268,8 @@ CASES = [
     ("fit y NaN", lambda: _fit(loss="mse", model=MLP([2, 1], rng=0), y=np.array([[0.0], [NAN], [1.0], [0.0]])),
      r"y contains 1 NaN or inf value\(s\)"),
     ("fit y rows", lambda: _fit(y=np.array([0, 1, 1])), r"X has 4 rows but y has shape \(3,\); they must match"),
-    ("fit y labels", lambda: _fit(y=np.array([2, 1, 1, 0])), r"y holds labels in \[2, 2\] but there are 2 classes"),
+    # the bad label is the last example: fit must report it before training, not mid-epoch
+    ("fit y labels", lambda: _fit(y=np.array([0, 1, 1, 2])), r"y holds labels in \[0, 2\] but there are 2 classes"),
     ("fit y shape for mse", lambda: _fit(loss="mse", model=MLP([2, 1], rng=0), y=np.zeros(4)),
      r"y does not fit the loss mse for this model: the model outputs shape \(N, 1\) and y has shape \(4,\)"),
     ("fit batch_size", lambda: _fit(batch_size=0), r"batch_size must be a positive integer, got 0"),
