@@ -209,13 +209,8 @@ class CrossEntropy(Loss):
     derivative = "exp(z[i])/Sum(exp(z[j]), (j, 0, K - 1)) - KroneckerDelta(i, c)"
 
     def _check(self, y_hat, y):
-        z = as_float_array("logits", y_hat, ndim=(1, 2))
-        single = z.ndim == 1
-        if single:
-            z = z[None, :]
+        z, single = _score_matrix("logits", y_hat)
         n, k = z.shape
-        if n == 0 or k < 2:
-            raise ValueError(f"logits must have shape (N, K) with N >= 1 and K >= 2 classes, got {z.shape}")
         labels = np.asarray(y)
         if labels.dtype == object:
             raise ValueError(f"y must be integer labels or one-hot rows, got {labels!r}")
@@ -279,13 +274,8 @@ class Hinge(Loss):
         self.margin = check_positive("margin", margin)
 
     def _check(self, y_hat, y):
-        s = as_float_array("scores", y_hat, ndim=(1, 2))
-        single = s.ndim == 1
-        if single:
-            s = s[None, :]
+        s, single = _score_matrix("scores", y_hat)
         n, k = s.shape
-        if n == 0 or k < 2:
-            raise ValueError(f"scores must have shape (N, K) with N >= 1 and K >= 2, got {s.shape}")
         labels = np.asarray(y)
         if single and labels.ndim == 0:
             labels = labels[None]
@@ -323,6 +313,17 @@ class Hinge(Loss):
         """Per-example losses L_n (not averaged), e.g. to print a table."""
         s, labels = self._check(y_hat, y)
         return self._margins(s, labels).sum(axis=1)
+
+
+def _score_matrix(name, y_hat):
+    """Class scores as an (N, K) matrix; one example may come as a vector (K,). Returns (matrix, single)."""
+    z = as_float_array(name, y_hat, ndim=(1, 2))
+    single = z.ndim == 1
+    if single:
+        z = z[None, :]
+    if z.shape[0] == 0 or z.shape[1] < 2:
+        raise ValueError(f"{name} must have shape (N, K) with N >= 1 and K >= 2 classes, got {z.shape}")
+    return z, single
 
 
 def _check_int_labels(labels, n, k):

@@ -8,23 +8,7 @@ from mlcore import MLP, fit, losses, optim
 from mlcore.regularization import EarlyStopping, l1_grads, l1_penalty, l2_grads, l2_penalty
 from mlcore.symbolic import assert_equal
 
-
-def rel_error(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return float(np.max(np.abs(a - b)) / max(1e-8, float(np.max(np.abs(a) + np.abs(b)))))
-
-
-def centred_differences(f, x, h=1e-5):
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        plus = f()
-        x[idx] = old - h
-        minus = f()
-        x[idx] = old
-        grad[idx] = (plus - minus) / (2 * h)
-    return grad
+from _reference import centred_differences, rel_error
 
 
 def params_worked_example():
