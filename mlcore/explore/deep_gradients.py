@@ -130,7 +130,7 @@ class DepthExplorer(Explorer):
         ax2.set_xlim(-0.5, max(depth - 1, 1) + 0.5)
         ax2.set_xlabel("ℓ (a⁽⁰⁾ = the input x)")
         ax2.set_ylabel("RMS of a⁽ℓ⁾")
-        ax2.set_title("signal entering each layer (forward)", fontsize=10, y=1.01)
+        ax2.set_title("forward signal per layer", fontsize=10, y=1.01)
         ax2.grid(color="0.93")
 
     draw_js = r"""
@@ -151,7 +151,7 @@ function (ctx) {
   var ell = d.layer.map(function (l) { return l - 1; });
   var q = K.panel({x: cols[1].x, y: top, w: cols[1].w, h: h, xlim: [-0.5, Math.max(L - 1, 1) + 0.5], ylim: win(d.signal_rms, 1e3),
                    ylog: true, xlabel: "\u2113 (a\u207d\u2070\u207e = the input x)", ylabel: "RMS of a\u207d\u2113\u207e",
-                   title: "signal entering each layer (forward)", ylabelGap: 52, xfmt: function (t) { return String(Math.round(t)); },
+                   title: "forward signal per layer", ylabelGap: 52, xfmt: function (t) { return String(Math.round(t)); },
                    xticks: L <= 12 ? ell : undefined});
   q.line(ell, d.signal_rms, {color: "#1f77b4", width: 1.8}).dots(ell, d.signal_rms, {color: "#1f77b4", r: 3});
 }
