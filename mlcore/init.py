@@ -4,14 +4,12 @@ Each initialiser is called as ``init(n_out, n_in, rng, dtype)`` and returns a
 weight matrix of shape ``(n_out, n_in)`` (the layout of :class:`mlcore.Linear`).
 Biases always start at zero.
 
-============  ================================================  ==========================
-name          distribution of each weight                       keeps the variance of
-============  ================================================  ==========================
-``zeros``     0 (every unit identical: symmetry is never broken)  nothing
-``small``     N(0, scale^2), scale = 0.01 by default            nothing (shrinks signals)
-``xavier``    N(0, 2 / (n_in + n_out))   (Glorot & Bengio 2010)   tanh/sigmoid-like layers
-``he``        N(0, 2 / n_in)             (He et al. 2015)         ReLU layers
-============  ================================================  ==========================
+- ``zeros``: every weight 0. Every hidden unit then computes the same thing:
+  symmetry is never broken.
+- ``small``: N(0, scale^2) with scale = 0.01 by default; shrinks signals layer by layer.
+- ``xavier``: N(0, 2 / (n_in + n_out)) (Glorot & Bengio 2010); keeps the variance
+  of tanh/sigmoid-like layers.
+- ``he``: N(0, 2 / n_in) (He et al. 2015); keeps the variance of ReLU layers.
 """
 
 from __future__ import annotations

@@ -51,6 +51,17 @@ class Layer:
 class Linear(Layer):
     r"""Dense (fully connected) layer z = W x + b.
 
+    Shapes: ``W`` is ``(n_out, n_in)``, ``b`` is ``(n_out,)``, and ``forward``
+    maps ``X`` of shape ``(N, n_in)`` to ``(N, n_out)``.
+
+    Backward, for the upstream gradient ``G = dJ/dZ`` of shape ``(N, n_out)``:
+
+    .. math:: \frac{\partial J}{\partial W} = G^\top X, \quad
+              \frac{\partial J}{\partial b} = \textstyle\sum_n G_n, \quad
+              \frac{\partial J}{\partial X} = G W
+
+    (In the lectures' column layout these read delta a^T, delta and W^T delta.)
+
     Parameters
     ----------
     n_in, n_out : int
@@ -61,16 +72,7 @@ class Linear(Layer):
     rng : None, int or numpy Generator
         Source of randomness (``None`` means seed 0: reproducible by default).
     dtype : float32 or float64
-
-    Shapes: ``W (n_out, n_in)``, ``b (n_out,)``; ``forward(X (N, n_in)) -> (N, n_out)``.
-
-    Backward, for upstream ``G = dJ/dZ`` of shape ``(N, n_out)``:
-
-    .. math:: \frac{\partial J}{\partial W} = G^\top X, \quad
-              \frac{\partial J}{\partial b} = \textstyle\sum_n G_n, \quad
-              \frac{\partial J}{\partial X} = G W
-
-    (In the lectures' column layout these read delta a^T, delta and W^T delta.)
+        The dtype of the parameters, outputs and gradients.
     """
 
     def __init__(self, n_in, n_out, *, init="xavier", rng=None, dtype=np.float64):

@@ -17,16 +17,14 @@ docstring quotes verbatim and ``tests/test_losses.py`` differentiates: for
 the loss of one example with label ``c`` and its derivative with respect to
 ``z[i]`` (``s[i]``); the loss is the mean over examples.
 
-========================  ===========================  ==========================
-loss                      ``y_hat``                    ``y``
-========================  ===========================  ==========================
-``mse``, ``mae``,         any shape                    same shape
-``huber``
-``binary_cross_entropy``  probabilities in [0, 1]      same shape, values in [0, 1]
-``cross_entropy``         logits ``(N, K)`` or ``(K,)``  ints ``(N,)`` / int, or
-                                                       one-hot ``(N, K)`` / ``(K,)``
-``hinge``                 scores ``(N, K)`` or ``(K,)``  ints ``(N,)`` / int
-========================  ===========================  ==========================
+What each loss expects:
+
+- ``mse``, ``mae``, ``huber``: ``y_hat`` of any shape, ``y`` of the same shape.
+- ``binary_cross_entropy``: ``y_hat`` probabilities in [0, 1]; ``y`` of the same
+  shape with values in [0, 1].
+- ``cross_entropy``: logits ``(N, K)`` (or ``(K,)`` for one example); ``y`` integer
+  labels ``(N,)`` (or one int), or one-hot rows ``(N, K)`` (or ``(K,)``).
+- ``hinge``: scores ``(N, K)`` (or ``(K,)``); ``y`` integer labels ``(N,)`` (or one int).
 """
 
 from __future__ import annotations

@@ -49,9 +49,12 @@ class MLP:
 
     Attributes
     ----------
-    layers : list of layers, in forward order.
-    linears : the Linear layers only; ``linears[0].W`` is W^(1).
-    n_params : total number of weights and biases.
+    layers : list
+        The layers, in forward order.
+    linears : list of Linear
+        The Linear layers only; ``linears[0].W`` is W^(1).
+    n_params : int
+        The total number of weights and biases.
     """
 
     def __init__(self, sizes, activation="relu", *, output=None, init="auto", rng=None,

@@ -74,22 +74,29 @@ def fit(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, 
         validation=None, callbacks=(), progress=True, regularizer=None):
     """Train ``model`` and return the per-epoch :class:`History`.
 
+    On return the model is in evaluation mode (dropout off).
+
     Parameters
     ----------
-    model : MLP (or anything with forward/backward/params/grads/train/eval)
+    model : MLP
+        Or anything with forward, backward, params, grads, train and eval.
     loss : Loss or str
         e.g. ``mlcore.losses.cross_entropy`` or ``"mse"``.
     optimizer : mlcore.optim optimiser built on ``model.params()``
-    X : (N, D) array; y : targets in the layout the loss expects
-        (int labels ``(N,)`` for cross-entropy; ``(N, n_out)`` for MSE).
+    X : array of shape (N, D)
+        The inputs, one example per row.
+    y : array
+        Targets in the layout the loss expects (int labels ``(N,)`` for
+        cross-entropy; ``(N, n_out)`` for MSE).
     epochs : int
     batch_size : int or None
         None uses the whole training set in every step (batch gradient descent).
     shuffle : bool
         Draw a new order each epoch from ``rng`` (None: seed 0).
-    validation : (X_val, y_val) or None
-        Evaluated (in eval mode) after every epoch into ``history["val_loss"]``.
-    callbacks : objects with ``on_epoch_end(epoch, history, model) -> bool``
+    validation : tuple or None
+        A pair ``(X_val, y_val)``, evaluated (in eval mode) after every epoch into ``history["val_loss"]``.
+    callbacks : sequence
+        Objects with ``on_epoch_end(epoch, history, model) -> bool``
         (return True to stop) and optionally ``on_train_end(model)``;
         e.g. :class:`mlcore.regularization.EarlyStopping`.
     progress : bool
@@ -97,8 +104,6 @@ def fit(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, 
     regularizer : callable or None
         ``regularizer(params) -> (penalty, grads)`` added to the loss and its
         gradients, e.g. ``lambda ps: (l2_penalty(ps, 1e-3), l2_grads(ps, 1e-3))``.
-
-    On return the model is in evaluation mode (dropout off).
 
     Raises
     ------

@@ -8,26 +8,35 @@ r"""Interactive explorers: one computation, a live widget and a static HTML page
 
 Explorers (module in brackets)
 ------------------------------
-step_size()    [gradient_descent] gradient descent on a 1-D quadratic, an ill-conditioned 2-D quadratic and a
-               2-8-1 network; step size, start, steps; the threshold 2/lambda_max (Chapter 5)
-depth()        [deep_gradients] per-layer gradient norms of a deep MLP at initialisation: depth, activation,
-               initialisation and its scale (Chapter 12)
-activation()   [activation_functions] an activation and its derivative on one plot (Chapter 2)
+``step_size()`` [gradient_descent]
+    Gradient descent on a 1-D quadratic, an ill-conditioned 2-D quadratic and a
+    2-8-1 network; step size, start, steps; the threshold 2/lambda_max (Chapter 5).
+``depth()`` [deep_gradients]
+    Per-layer gradient norms of a deep MLP at initialisation: depth, activation,
+    initialisation and its scale (Chapter 12).
+``activation()`` [activation_functions]
+    An activation and its derivative on one plot (Chapter 2).
 
 Every explorer has
 ------------------
-``params``      each control's name -> the list of values it offers (the grid)
-``defaults``    each control's starting value
-``compute(**values)``  the data that gets drawn (dict of arrays, floats, short strings). Pure and
-                cached per grid point; values off the grid raise ValueError naming the control
-                and its valid values; omitted controls take their defaults.
-``widget()``    ipywidgets VBox: SelectionSliders for numeric grids, drop-downs for categories,
-                and an Image whose PNG bytes (matplotlib Agg) are replaced on every
-                change, so nothing flickers.
-``to_html()``   a self-contained ``<div>`` (inline ``<style>``, JSON data and ``<script>``; no
-                network, no CDN) with ``compute`` precomputed over the grid, numbers rounded to
-                4 significant digits, drawn into inline SVG by a small hand-written JS kit.
-``static()``    ``IPython.display.HTML(to_html())`` for a notebook cell.
+``params``
+    Each control's name -> the list of values it offers (the grid).
+``defaults``
+    Each control's starting value.
+``compute(**values)``
+    The data that gets drawn (dict of arrays, floats, short strings). Pure and
+    cached per grid point; values off the grid raise ValueError naming the control
+    and its valid values; omitted controls take their defaults.
+``widget()``
+    ipywidgets VBox: SelectionSliders for numeric grids, drop-downs for categories,
+    and an Image whose PNG bytes (matplotlib Agg) are replaced on every change, so
+    nothing flickers.
+``to_html()``
+    A self-contained ``<div>`` (inline ``<style>``, JSON data and ``<script>``; no
+    network, no CDN) with ``compute`` precomputed over the grid, numbers rounded to
+    4 significant digits, drawn into inline SVG by a small hand-written JS kit.
+``static()``
+    ``IPython.display.HTML(to_html())`` for a notebook cell.
 
 How to add an explorer
 ----------------------

@@ -113,8 +113,8 @@ def _freeze(data: dict) -> dict:
 class Explorer:
     """Base class of the interactive explorers.
 
-    Class attributes a subclass sets
-    --------------------------------
+    **Class attributes a subclass sets**
+
     title, description : str
         Shown above the controls.
     params : dict name -> list
@@ -132,18 +132,19 @@ class Explorer:
         Controls the JavaScript applies itself (e.g. truncating a path to a
         number of steps): the static form precomputes frames only at the last
         value of their grids.
-    figsize : (width, height) in inches at ``dpi`` (the SVG has the same size in pixels).
+    figsize : tuple
+        ``(width, height)`` in inches at ``dpi`` (the SVG has the same size in pixels).
     draw_js : str
         ``function (ctx) { ... }`` drawing one frame with the shared kit (see ``_js.py``).
 
-    Methods a subclass writes
-    -------------------------
-    compute(self, **values) -> dict
+    **Methods a subclass writes**
+
+    ``compute(self, **values) -> dict``
         Pure: from one value per control to the numbers that get drawn (NumPy
         arrays, floats, short strings). Write it as if every value were valid:
         the base class wraps it to check the values against the grid, fill in
         defaults, canonicalise (``only_when``) and cache.
-    draw(self, data, fig)
+    ``draw(self, data, fig)``
         Draw ``compute``'s result on a matplotlib Figure.
     """
 
