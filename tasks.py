@@ -183,10 +183,10 @@ def lab(extra: list[str]) -> int:
 
 # Run inside the venv after nbconvert: keep stored notebooks small, stable and
 # offline-friendly. Widget state in the metadata would make the static site
-# load the widget manager from a CDN and show a dead widget, so it is dropped,
-# and the output of a live-widget cell is removed from the site (tag
-# remove-output; nbval ignores it anyway via # NBVAL_IGNORE_OUTPUT). Per-cell
-# execution timestamps only add noise to diffs.
+# load the widget manager from a CDN and show a dead widget, so it is dropped.
+# A cell that shows a live widget gets two cell tags: nbval-ignore-output
+# (nbval cannot replay widget output) and remove-output (a widget is dead on
+# the static site). Per-cell execution timestamps only add noise to diffs.
 NORMALIZE = r"""
 import sys, nbformat
 for path in sys.argv[1:]:
@@ -196,10 +196,11 @@ for path in sys.argv[1:]:
         cell.metadata.pop("execution", None)
         if cell.cell_type != "code":
             continue
-        if ".widget()" in cell.source and "NBVAL_IGNORE_OUTPUT" in cell.source:
+        if ".widget()" in cell.source:
             tags = cell.metadata.setdefault("tags", [])
-            if "remove-output" not in tags:
-                tags.append("remove-output")
+            for tag in ("nbval-ignore-output", "remove-output"):
+                if tag not in tags:
+                    tags.append(tag)
     nbformat.write(nb, path)
     print("[tasks] stored", path)
 """
