@@ -152,6 +152,10 @@ class ReLU(Activation):
     def _df(self, z):
         return (z > 0).astype(z.dtype)
 
+    def vjp(self, z, u):
+        """u * 1[z > 0]; multiplying by the boolean mask skips building a float copy of it."""
+        return u * (z > 0)
+
 
 class LeakyReLU(Activation):
     r"""Leaky ReLU with slope ``slope`` for negative inputs (0.1 in the lectures).

@@ -115,7 +115,9 @@ class Linear(Layer):
 
     def _forward(self, X):
         self._X = X
-        return X @ self.W.T + self.b
+        Z = X @ self.W.T   # (N, n_in) @ (n_in, n_out); BLAS reads W.T without copying it
+        Z += self.b        # in place: no second (N, n_out) temporary
+        return Z
 
     def _backward(self, grad_out, *, input_grad=True):
         self.dW = grad_out.T @ self._X          # (n_out, N) @ (N, n_in): sum over the batch of delta x^T

@@ -245,8 +245,15 @@ class CrossEntropy(Loss):
 
     def value_and_grad(self, y_hat, y):
         z, target = self._check(y_hat, y)
-        g = self._grad(z, target)
-        return float(self._value(z, target)), (g[0] if np.ndim(y_hat) == 1 else g)
+        # One pass for both: the same shifted exponentials give log p (the value)
+        # and p (the gradient), instead of computing the softmax twice.
+        shifted = z - z.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        total = e.sum(axis=1, keepdims=True)
+        n = z.shape[0]
+        value = -np.sum(target * (shifted - np.log(total))) / n
+        g = (e / total - target) / n
+        return float(value), (g[0] if np.ndim(y_hat) == 1 else g)
 
 
 class Hinge(Loss):

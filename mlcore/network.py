@@ -102,13 +102,18 @@ class MLP:
         if X.shape[-1] != self.sizes[0]:
             raise ValueError(f"X must have {self.sizes[0]} features (last axis), got shape {X.shape}")
         self._single = X.ndim == 1
-        out = X[None, :] if self._single else X
-        for layer in self.layers:
-            out = layer._forward(out)
-        self._out_shape = out.shape
+        out = self._forward(X[None, :] if self._single else X)
         return out[0] if self._single else out
 
     __call__ = forward
+
+    def _forward(self, X):
+        """Trusted inner loop: ``X`` is already a 2-D array of the right width and dtype."""
+        out = X
+        for layer in self.layers:
+            out = layer._forward(out)
+        self._out_shape = out.shape
+        return out
 
     def backward(self, grad_out, *, input_grad=True):
         """Back-propagate ``grad_out = dJ/dy_hat`` (shape of the last output).

@@ -79,6 +79,7 @@ class SGD(Optimizer):
             raise ValueError("nesterov=True needs momentum > 0 and dampening = 0")
         self.nesterov = nesterov
         self.buffers = [None] * len(self.params)
+        self._scratch = [np.empty_like(p) for p in self.params]  # lr * g, without a new array each step
 
     def _update(self, i, p, g):
         g = self._decayed(p, g, self.weight_decay)
@@ -91,7 +92,7 @@ class SGD(Optimizer):
                 self.buffers[i] += p.dtype.type(1 - self.dampening) * g
             b = self.buffers[i]
             g = g + mu * b if self.nesterov else b
-        p -= p.dtype.type(self.lr) * g
+        p -= np.multiply(g, p.dtype.type(self.lr), out=self._scratch[i])
 
 
 class Adagrad(Optimizer):

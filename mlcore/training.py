@@ -16,6 +16,7 @@ import numpy as np
 from . import losses as _losses
 from ._validate import as_float_array, check_positive_int, check_rng
 from .data import minibatches
+from .network import MLP
 from .optim import Optimizer
 
 __all__ = ["fit", "History", "TrainingDiverged"]
@@ -153,6 +154,9 @@ def fit(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, 
         raise ValueError(f"y does not fit the loss {loss!r} for this model: the model outputs shape "
                          f"(N, {first.shape[1]}) and y has shape {y.shape}. {exc}") from None
 
+    # X was checked once above (finite, 2-D, the model's dtype), so an MLP's
+    # trusted forward pass skips re-checking every batch.
+    forward = model._forward if isinstance(model, MLP) and X.dtype == model.dtype else model.forward
     history = History(loss=[], epoch=[], time=[])
     if validation is not None:
         history["val_loss"] = []
@@ -163,7 +167,7 @@ def fit(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, 
             model.train()
             total, count = 0.0, 0
             for step, (Xb, yb) in enumerate(minibatches(X, y, batch_size, shuffle=shuffle, rng=rng), start=1):
-                out = model.forward(Xb)
+                out = forward(Xb)
                 if not np.all(np.isfinite(out)):
                     _diverged(epoch, step, "the network's output", optimizer)
                 value, grad = loss.value_and_grad(out, yb)

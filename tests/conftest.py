@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,32 @@ def built_site():
                          cwd=ROOT, capture_output=True, text=True, timeout=900)
     log = (out.stdout + out.stderr)[-6000:]
     return BuiltSite(out.returncode, log, ROOT / "_build" / "html")
+
+
+# ---------------------------------------------------------------------- the browser (Debian's Chromium)
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_SKIP = ("Chromium not found at /usr/bin/chromium; install it with apt-get install chromium "
+                 "(.ci/run does) to run the browser tests")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium driven by Playwright; skipped, with the reason, where it cannot run."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(CHROMIUM_SKIP)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip(CHROMIUM_SKIP + " (and the playwright package is missing)")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+                                              timeout=30_000)
+    except Exception as exc:  # noqa: BLE001 - any launch failure means: no usable browser here
+        playwright.stop()
+        pytest.skip(f"{CHROMIUM_SKIP} (launch failed: {str(exc).splitlines()[0]})")
+    yield chromium
+    chromium.close()
+    playwright.stop()

@@ -24,61 +24,23 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from _browser import offline_context
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-SKIP = ("Chromium not found at /usr/bin/chromium; install it with apt-get install chromium "
-        "(.ci/run does) to run the browser tests")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
+
 BIN = Path(sys.executable).parent
 
 
 # ---------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(SKIP)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip(SKIP + " (and the playwright package is missing)")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS, timeout=30_000)
-    except Exception as exc:  # noqa: BLE001 - any launch failure means: no usable browser here
-        playwright.stop()
-        pytest.skip(f"{SKIP} (launch failed: {str(exc).splitlines()[0]})")
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
-
+# `browser` is in tests/conftest.py and `offline_context` in tests/_browser.py (shared with test_pages.py).
 @pytest.fixture(scope="session")
 def static_page(built_site):
     """The explorers page of the book's own strict build (tests/conftest.py)."""
     page = built_site.html / "book" / "explorers.html"
     assert built_site.returncode == 0 and page.exists(), f"the site build did not produce {page}:\n{built_site.log}"
     return page
-
-
-def offline_context(browser, allow):
-    """A browser context in which every request whose URL does not start with ``allow`` is aborted."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    blocked = []
-
-    def route(r):
-        if r.request.url.startswith(allow):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    context.set_default_timeout(20_000)
-    return context, blocked
 
 
 # ---------------------------------------------------------------------- static page
