@@ -26,7 +26,7 @@ regularization  l2_penalty (biases included, as in the lectures), l1_penalty, Ea
 data            xor, moons, spirals, circles, flight_delay, regression_1d, standardize, ...
 gradcheck       centred finite differences and rel_error
 symbolic        sympy helpers for the chapters' executable derivations
-training        fit(model, loss, optimizer, X, y, epochs=...)
+training        fit(model, loss, optimizer, X, y, epochs=...), LiveLoss (callback)
 plot            figures several chapters share
 explore         interactive explorers (widgets + static HTML)
 """
@@ -36,10 +36,10 @@ from . import (activations, autograd, data, gradcheck, init, layers, losses, net
 from .autograd import Value
 from .layers import ActivationLayer, Dropout, Linear
 from .network import MLP
-from .training import History, TrainingDiverged, fit
+from .training import History, LiveLoss, TrainingDiverged, fit
 
 __version__ = "0.1.0"
 
 __all__ = ["activations", "autograd", "data", "gradcheck", "init", "layers", "losses", "network", "optim", "plot",
            "regularization", "symbolic", "training", "Value", "Linear", "ActivationLayer", "Dropout", "MLP",
-           "fit", "History", "TrainingDiverged"]
+           "fit", "History", "TrainingDiverged", "LiveLoss"]

@@ -19,7 +19,7 @@ from .data import minibatches
 from .network import MLP
 from .optim import Optimizer
 
-__all__ = ["fit", "History", "TrainingDiverged"]
+__all__ = ["fit", "History", "TrainingDiverged", "LiveLoss"]
 
 
 class TrainingDiverged(FloatingPointError):
@@ -40,35 +40,115 @@ class History(dict):
 
 
 class _ProgressBar:
-    """A one-line text progress bar on stderr (shown in notebooks and terminals).
+    """Progress over epochs with ``tqdm.auto``: a widget bar in a notebook, text on stderr elsewhere.
 
-    Written with carriage returns, at most ~10 updates a second, so it costs
-    nothing measurable. nbval ignores stderr (see conftest.py), so stored
-    notebook outputs do not depend on it.
+    tqdm shows the rate and the time left, and refreshes at most ~10 times a
+    second, so it costs nothing measurable. The latest losses go in the bar's
+    postfix. nbval ignores stderr (see conftest.py); chapters pass
+    ``progress=False`` so their stored outputs hold no bar at all.
     """
 
     def __init__(self, total, enabled):
-        self.total, self.enabled = total, enabled
-        self._last = 0.0
+        self.bar = None
+        if enabled:
+            from tqdm.auto import tqdm
+            self.bar = tqdm(total=total, desc="fit", unit="epoch", leave=True, mininterval=0.1)
 
     def update(self, epoch, logs, force=False):
-        if not self.enabled:
+        if self.bar is None:
             return
-        now = time.perf_counter()
-        if not force and now - self._last < 0.1 and epoch < self.total:
-            return
-        self._last = now
-        width = 24
-        filled = int(width * epoch / self.total)
-        bar = "#" * filled + "-" * (width - filled)
-        text = "  ".join(f"{k} {v:.4g}" for k, v in logs.items())
-        sys.stderr.write(f"\rfit [{bar}] epoch {epoch}/{self.total}  {text}   ")
-        sys.stderr.flush()
+        self.bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items()}, refresh=False)
+        self.bar.update(epoch - self.bar.n)
+        if force:
+            self.bar.refresh()
 
     def close(self):
-        if self.enabled:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+        if self.bar is not None:
+            self.bar.close()
+
+
+class LiveLoss:
+    """A callback that redraws the train (and validation) loss curve in place as epochs finish.
+
+    In a notebook the figure is one output that is replaced on every redraw
+    (``IPython.display`` with a display id), so the cell shows a single,
+    growing curve; elsewhere (a script, a terminal) it only keeps the figure,
+    which :meth:`figure` returns at the end.
+
+    >>> fit(model, "cross_entropy", opt, X, y, epochs=50, validation=(Xv, yv),
+    ...     callbacks=[LiveLoss(every=5)])
+
+    Parameters
+    ----------
+    every : int
+        Redraw every this many epochs (and always after the last one).
+    log : bool
+        Plot the loss on a log scale.
+    title : str
+        The figure's title.
+    """
+
+    def __init__(self, every=1, *, log=False, title="Training loss"):
+        self.every = check_positive_int("every", every)
+        if not isinstance(log, bool):
+            raise ValueError(f"log must be True or False, got {log!r}")
+        self.log, self.title = log, str(title)
+        self._handle = None
+        self._fig = None
+        self._last_history = None
+        self._drawn_epoch = None
+
+    def figure(self):
+        """The loss-curve figure (a matplotlib Figure), or None before the first epoch."""
+        return self._fig
+
+    def _draw(self, history):
+        from matplotlib.figure import Figure
+
+        if self._fig is None:
+            self._fig = Figure(figsize=(6, 3.2), dpi=100)
+        fig = self._fig
+        fig.clear()
+        ax = fig.add_subplot()
+        ax.plot(history["epoch"], history["loss"], color="C0", label="train")
+        if history.get("val_loss"):
+            ax.plot(history["epoch"], history["val_loss"], color="C1", label="validation")
+        if self.log:
+            ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        ax.set_title(self.title)
+        ax.legend(loc="upper right")
+        fig.tight_layout()
+        return fig
+
+    def _show(self, fig):
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:  # pragma: no cover - IPython is part of the course environment
+            return
+        if get_ipython() is None:
+            return
+        if self._handle is None:
+            self._handle = display(fig, display_id=True)
+        else:
+            self._handle.update(fig)
+
+    def on_epoch_end(self, epoch, history, model):
+        self._last_history = history
+        if epoch % self.every == 0:
+            self._show(self._draw(history))
+            self._drawn_epoch = epoch
+        return False
+
+    def on_train_end(self, model):
+        # The last epoch may fall between redraws (and early stopping may end
+        # training at any epoch): draw the final curve if it is not shown yet.
+        history = self._last_history
+        if history is not None and history["epoch"] and history["epoch"][-1] != self._drawn_epoch:
+            self._show(self._draw(history))
+            self._drawn_epoch = history["epoch"][-1]
 
 
 def fit(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, rng=None,

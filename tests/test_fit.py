@@ -219,7 +219,7 @@ def test_progress_true_writes_to_stderr(capsys):
     fit(model, "cross_entropy", optim.SGD(model.params(), lr=0.1), X, y, epochs=4, progress=True)
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "epoch 4/4" in captured.err and "loss" in captured.err
+    assert "4/4" in captured.err and "loss" in captured.err
 
 
 def test_progress_false_writes_nothing(capsys):
@@ -245,3 +245,38 @@ def test_cross_entropy_on_a_softmax_output_is_refused():
     model = MLP([2, 4, 2], output="softmax", rng=0)
     with pytest.raises(ValueError, match=r"softmax would be applied twice"):
         fit(model, "cross_entropy", optim.SGD(model.params(), lr=0.1), X, y, epochs=1, progress=False)
+
+
+# ---------------------------------------------------------------------- progress and the live loss curve
+def test_progress_bar_is_tqdm_with_rate_and_losses(capsys):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((40, 2)), rng.integers(0, 2, 40)
+    model = MLP([2, 4, 2], rng=0)
+    fit(model, "cross_entropy", optim.SGD(model.params(), lr=0.1), X, y, epochs=3, progress=True)
+    err = capsys.readouterr().err
+    assert "fit" in err and "3/3" in err
+    assert "epoch/s" in err or "s/epoch" in err    # tqdm's rate
+    assert "loss=" in err                           # the latest loss in the postfix
+
+
+def test_live_loss_draws_train_and_validation_curves_and_the_final_epoch():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((40, 2)), rng.integers(0, 2, 40)
+    model = MLP([2, 4, 2], rng=0)
+    live = mlcore.LiveLoss(every=3)
+    assert live.figure() is None
+    history = fit(model, "cross_entropy", optim.SGD(model.params(), lr=0.1), X, y, epochs=7,
+                  validation=(X[:10], y[:10]), callbacks=[live], progress=False)
+    ax = live.figure().axes[0]
+    train, val = ax.get_lines()
+    # drawn at epochs 3 and 6 and, because 7 is not a multiple of 3, once more at the end
+    assert list(train.get_xdata()) == list(range(1, 8))
+    np.testing.assert_allclose(train.get_ydata(), history["loss"])
+    np.testing.assert_allclose(val.get_ydata(), history["val_loss"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "validation"]
+
+
+@pytest.mark.parametrize("kwargs, message", [({"every": 0}, "every"), ({"log": "yes"}, "log")])
+def test_live_loss_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        mlcore.LiveLoss(**kwargs)
