@@ -1,5 +1,9 @@
 """Small fixes to the pages Jupyter Book 1.x builds.
 
+1. sphinx-thebe's configuration script appeared twice on every page (below).
+2. ``static/nnsd.js`` stops a click on the link in a solution's title from
+   reaching sphinx-togglebutton's handler, which threw a ReferenceError.
+
 Jupyter Book loads sphinx-thebe, which registers its configuration script
 (``const THEBE_JS_URL = ...``) once per ``env-before-read-docs`` event. A full
 build fires that event more than once, so every page declared the same
@@ -9,6 +13,8 @@ but a page error is a defect, so each page's script list is de-duplicated here.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 def _script_key(script) -> tuple:
@@ -31,6 +37,12 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = unique
 
 
+def _add_static_path(app):
+    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+
+
 def setup(app):
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("builder-inited", _add_static_path)
+    app.add_js_file("nnsd.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
