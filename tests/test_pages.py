@@ -39,11 +39,13 @@ MATH_REPORT = r"""async () => {
           raw: raw.slice(0, 5)};
 }"""
 
-# Text inside a solution (outside its title bar) that the reader can see.
+# Text inside a solution (outside its title bar) that the reader can see. sphinx-togglebutton
+# hides with `visibility: hidden`, which checkVisibility() only reports when asked to.
 VISIBLE_SOLUTION_TEXT = r"""(sel) => Array.from(document.querySelectorAll(sel)).flatMap(sol =>
   Array.from(sol.querySelectorAll('*'))
     .filter(el => !el.closest('.admonition-title') && el.children.length === 0
-                  && el.textContent.trim() && el.checkVisibility())
+                  && el.textContent.trim()
+                  && el.checkVisibility({visibilityProperty: true, opacityProperty: true}))
     .map(el => el.textContent.trim().slice(0, 60)))"""
 
 
