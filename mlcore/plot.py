@@ -102,38 +102,207 @@ def activation_panel(activation, ax=None, *, z=None, title=None):
     return ax
 
 
-def draw_value_graph(root, ax=None, *, show_grad=True):
-    """Draw the computational graph of an ``mlcore.Value`` (inputs left, output right)."""
-    nodes = root.topological_order()
-    depth = {}
-    for node in nodes:  # inputs before the nodes that use them
-        depth[id(node)] = 1 + max((depth[id(c)] for c in node._prev), default=-1)
+def draw_value_graph(root, ax=None, *, show_grad=True, title=None, legend=True):
+    """Draw the computational graph of an ``mlcore.Value``, inputs left, output right.
+
+    Layout: every operation is a circle and every input a box, in columns taken
+    from the topological order (an operation sits one column right of its
+    deepest input; an input sits just left of its first use). Constants are
+    written into their operation (``×(−1)``, ``+1``). Each edge carries two
+    numbers: the **value** flowing forward along it (blue, above) and, if
+    ``show_grad``, the **gradient** flowing back along it (red, below), which
+    is the operation's local gradient times its upstream gradient. A node used
+    more than once also shows the sum of its edge gradients (``Σ``). The
+    output leaves on an arrow with its value and the seed gradient 1. ``legend``
+    writes what the two colours mean under the graph.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+    value_colour, grad_colour = "#1f5fa8", "#c62828"
+    dx, dy, radius, box_w, box_h = 3.0, 1.5, 0.42, 0.9, 0.5
+
+    def fmt(v):
+        return f"{v + 0.0:.4g}".replace("-", "\u2212")
+
+    def op_text(node, consts):
+        c = [fmt(k.data) for k in consts]
+        op = node.op
+        if op == "+":
+            if c:
+                return " ".join(("\u2212" + s[1:]) if s.startswith("\u2212") else "+" + s for s in c)
+            return "+"
+        if op == "*":
+            return "\u00d7" + "\u00d7".join(f"({s})" if s.startswith("\u2212") else s for s in c) if c else "\u00d7"
+        if op == "max":
+            return f"max(\u00b7,{c[0]})" if c else "max"
+        if op.startswith("**"):
+            p = op[2:]
+            return {"-1": "1/x", "2": "x\u00b2", "0.5": "\u221ax"}.get(p, f"x^{p}")
+        return {"sigmoid": "\u03c3", "relu": "ReLU"}.get(op, op)
+
+    order = root.topological_order()
+    drawn = [n for n in order if not n.is_constant or n is root]
+    shown = {id(n) for n in drawn}
+    ins = {id(n): [(i, c) for i, c in enumerate(n.inputs) if id(c) in shown] for n in drawn}
+    consts = {id(n): [c for c in n.inputs if id(c) not in shown] for n in drawn}
+    is_op = {id(n): bool(n.op) for n in drawn}
+
+    # columns: operations one right of their deepest drawn input; inputs just left of their first use
+    level = {}
+    for n in drawn:
+        if is_op[id(n)]:
+            level[id(n)] = 1 + max((level[id(c)] for _, c in ins[id(n)] if is_op[id(c)]), default=0)
+    uses = {}
+    for n in drawn:
+        for _, c in ins[id(n)]:
+            uses.setdefault(id(c), []).append(n)
+    for n in drawn:
+        if not is_op[id(n)]:
+            level[id(n)] = min((level[id(u)] for u in uses.get(id(n), [])), default=1) - 1
+
+    # rows: inputs in the order a left-to-right reading of the formula meets them; operations centred on their inputs
+    slot, y = [0], {}
+    stack, seen = [root], set()
+    while stack:  # depth-first from the output, first input first
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if not ins[id(n)]:
+            y[id(n)] = -dy * slot[0]
+            slot[0] += 1
+        stack.extend(c for _, c in reversed(ins[id(n)]))
+    leaves = [n for n in drawn if not ins[id(n)]]
     columns = {}
-    for node in nodes:
-        columns.setdefault(depth[id(node)], []).append(node)
-    ax = _axes(ax, (2.3 * (max(columns) + 1) + 1, 1.4 * max(len(c) for c in columns.values()) + 1.2))
-    pos = {}
-    for d, col in columns.items():
-        for k, node in enumerate(col):
-            pos[id(node)] = (d * 2.3, (len(col) - 1) / 2 - k)
-    for node in nodes:
-        x1, y1 = pos[id(node)]
-        for child in node._prev:
-            x0, y0 = pos[id(child)]
-            ax.annotate("", xy=(x1 - 0.55, y1), xytext=(x0 + 0.55, y0),
-                        arrowprops=dict(arrowstyle="->", color="0.4", lw=1))
-    for node in nodes:
-        x, y = pos[id(node)]
-        head = f"{node.label}: " if node.label else ""
-        op = f"[{node.op}]\n" if node.op else ""
-        text = f"{op}{head}{node.data:.4g}"
-        if show_grad:
-            text += f"\ngrad {node.grad:.4g}"
-        ax.text(x, y, text, ha="center", va="center", fontsize=9,
-                bbox=dict(boxstyle="round,pad=0.35", fc="#E8F0FB" if not node._prev else "#FCEBD9", ec="0.3"))
+    for n in drawn:
+        columns.setdefault(level[id(n)], []).append(n)
+
+    def gap(n):  # an operation that reads one input twice (x * x) draws two curved edges: more room
+        return 1.0 * dy if len({id(c) for _, c in ins[id(n)]}) < len(ins[id(n)]) else 0.5 * dy
+
+    def place_operations():
+        # column by column, left to right: an operation sits at the mean height of its inputs
+        # (all in earlier columns), then the nodes of the column are pushed apart
+        for lev in sorted(columns):
+            col = columns[lev]
+            for n in col:
+                if ins[id(n)]:
+                    y[id(n)] = sum(y[id(c)] for _, c in ins[id(n)]) / len(ins[id(n)])
+            col.sort(key=lambda n: -y[id(n)])
+            for above, below in zip(col, col[1:]):
+                y[id(below)] = min(y[id(below)], y[id(above)] - gap(above) - gap(below))
+
+    place_operations()
+    # one barycentre pass: reorder the input slots by where their users sit, so that an input
+    # used twice moves between its users instead of crossing the other edges
+    slots = sorted((y[id(n)] for n in leaves), reverse=True)
+    pull = {id(n): sum(y[id(u)] for u in uses.get(id(n), [n])) / len(uses.get(id(n), [n])) for n in leaves}
+    for n, slot_y in zip(sorted(leaves, key=lambda n: (-pull[id(n)], -y[id(n)])), slots):
+        y[id(n)] = slot_y
+    place_operations()
+    # inputs sit a little further left than their column, to leave room for the labels of their edges
+    pos = {id(n): (level[id(n)] * dx - (0 if is_op[id(n)] else 0.4), y[id(n)]) for n in drawn}
+    n_uses = {id(n): sum(1 for u in drawn for _, c in ins[id(u)] if c is n) for n in drawn}
+
+    def bend(c, n, k, twice):
+        """arc3's rad for the edge c -> n: > 0 bends a left-to-right edge down, by 2 t (1 - t) rad length."""
+        if twice:  # the same input read twice (x * x): one arc below, one above
+            return 0.3 if k == 0 else -0.3
+        (x0, y0), (x1, y1) = pos[id(c)], pos[id(n)]
+        for m in drawn:  # an edge that spans several columns bends around the nodes in its way
+            if level[id(c)] < level[id(m)] < level[id(n)]:
+                xb, yb = pos[id(m)]
+                tb = (xb - x0) / (x1 - x0)
+                off = yb - (y0 + tb * (y1 - y0))          # how far the node sits above the edge
+                if abs(off) < 1.0:
+                    rad = (1.0 - abs(off)) / (2 * tb * (1 - tb) * (x1 - x0)) * (1 if off >= 0 else -1)
+                    return max(-0.5, min(0.5, rad))
+        return 0.0
+
+    edges = []  # (input, node, index of the input, rad, label position)
+    for n in drawn:
+        seen_inputs = {}
+        for i, c in ins[id(n)]:
+            k = seen_inputs.get(id(c), 0)
+            seen_inputs[id(c)] = k + 1
+            rad = bend(c, n, k, sum(1 for _, d in ins[id(n)] if d is c) > 1)
+            (x0, y0), (x1, y1) = pos[id(c)], pos[id(n)]
+            # the labels sit on a point of the (possibly curved) edge, nearer the start when it
+            # leaves an input box (neighbouring edges are still far apart there); with equal
+            # aspect, arc3's control point is the chord's midpoint moved by rad * (y1 - y0, -(x1 - x0))
+            t = 0.62 if n_uses[id(c)] > 1 else (0.5 if is_op[id(c)] else 0.45)
+            cx, cy = (x0 + x1) / 2 + rad * (y1 - y0), (y0 + y1) / 2 - rad * (x1 - x0)
+            label_at = ((1 - t) ** 2 * x0 + 2 * t * (1 - t) * cx + t * t * x1,
+                        (1 - t) ** 2 * y0 + 2 * t * (1 - t) * cy + t * t * y1)
+            edges.append((c, n, i, rad, label_at))
+
     xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    ax.set_xlim(min(xs) - 1.0, max(xs) + 1.0)
-    ax.set_ylim(min(ys) - 0.9, max(ys) + 0.9)
+    ys = [p[1] for p in pos.values()] + [e[4][1] for e in edges]
+    x_out = pos[id(root)][0] + 0.85 * dx
+    fans_out = any(n_uses[id(n)] > 1 for n in leaves)
+    xlim = (min(xs) - (1.6 if fans_out else 0.8), x_out + 0.3)
+    ylim = (min(ys) - 0.9, max(ys) + 0.9)
+    if ax is None:
+        scale = 0.55
+        _, ax = plt.subplots(figsize=(min(13.0, scale * (xlim[1] - xlim[0]) + 0.4),
+                                      scale * (ylim[1] - ylim[0]) + 0.7))
+
+    patches = {}
+    for n in drawn:
+        x0, y0 = pos[id(n)]
+        if is_op[id(n)]:
+            patch = Circle((x0, y0), radius, fc="#fdf1e4", ec="0.25", lw=1.2, zorder=3)
+            text = op_text(n, consts[id(n)])
+            size = 12 if len(text) <= 2 else (9.5 if len(text) <= 4 else 8.5)
+        else:
+            patch = FancyBboxPatch((x0 - box_w / 2, y0 - box_h / 2), box_w, box_h, boxstyle="round,pad=0.04",
+                                   fc="#e8f0fb", ec="0.25", lw=1.2, zorder=3)
+            text = n.label or fmt(n.data)
+            size = 12 if len(text) <= 3 else 9.5
+        ax.add_patch(patch)
+        patches[id(n)] = patch
+        ax.text(x0, y0, text, ha="center", va="center", fontsize=size, zorder=4)
+
+    def edge_labels(xm, ym, value_text, grad_text):
+        box = dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85)
+        ax.text(xm, ym + 0.07, value_text, ha="center", va="bottom", fontsize=10, color=value_colour,
+                zorder=5, bbox=box)
+        if show_grad:
+            ax.text(xm, ym - 0.07, grad_text, ha="center", va="top", fontsize=10, color=grad_colour,
+                    zorder=5, bbox=box)
+
+    for c, n, i, rad, (xm, ym) in edges:
+        ax.add_patch(FancyArrowPatch(pos[id(c)], pos[id(n)], patchA=patches[id(c)], patchB=patches[id(n)],
+                                     arrowstyle="-|>", mutation_scale=11, color="0.35", lw=1.1,
+                                     connectionstyle=f"arc3,rad={rad}", zorder=2))
+        name = f"{c.label} = " if (c.label and is_op[id(c)]) else ""
+        # the gradient along this edge: the node's local gradient for this input times its upstream gradient
+        edge_labels(xm, ym, name + fmt(c.data), fmt(n.local_grads()[i] * n.grad))
+    x1, y1 = pos[id(root)]
+    ax.add_patch(FancyArrowPatch((x1, y1), (x_out, y1), patchA=patches[id(root)], arrowstyle="-|>",
+                                 mutation_scale=11, color="0.35", lw=1.1, zorder=2))
+    edge_labels((x1 + radius + x_out) / 2, y1, (f"{root.label} = " if root.label else "") + fmt(root.data),
+                fmt(root.grad))
+    if show_grad:
+        for n in drawn:  # a node used more than once: its gradient is the sum over its outgoing edges
+            if n_uses[id(n)] > 1:
+                x0, y0 = pos[id(n)]
+                where = ((x0 - box_w / 2 - 0.08, y0, "right", "center") if not is_op[id(n)]
+                         else (x0, y0 + radius + 0.08, "center", "bottom"))
+                ax.text(where[0], where[1], f"\u03a3 {fmt(n.grad)}", ha=where[2], va=where[3], fontsize=10,
+                        color=grad_colour, fontweight="bold", zorder=5)
+    if legend:
+        ax.annotate("blue, above an edge: the value flowing forward", (0.0, 0.0), xycoords="axes fraction",
+                    ha="left", va="top", fontsize=9, color=value_colour)
+    if legend and show_grad:
+        ax.annotate("red, below an edge: the gradient of the output flowing back (local \u00d7 upstream)",
+                    (0.0, 0.0), xycoords="axes fraction", xytext=(0, -13), textcoords="offset points",
+                    ha="left", va="top", fontsize=9, color=grad_colour)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
     ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=11, pad=14)
     return ax

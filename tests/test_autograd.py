@@ -224,3 +224,158 @@ def test_draw_returns_axes_with_the_labels():
 def test_repr_shows_label_value_and_gradient():
     v = Value(2.5, "w")
     assert repr(v) == "Value(w=2.5, grad=0)"
+
+
+# ---------------------------------------------------------------- local gradients, inputs, constants
+
+def test_local_grads_are_the_gate_rules():
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    assert (a + b).local_grads() == (1.0, 1.0)          # add distributes
+    assert (a * b).local_grads() == (-3.0, 2.0)         # multiply swaps
+    assert a.max(b).local_grads() == (1.0, 0.0)         # max routes to the larger input
+    assert b.max(a).local_grads() == (0.0, 1.0)
+    s = Value(1.0).sigmoid()
+    assert s.local_grads() == pytest.approx((s.data * (1 - s.data),))
+    assert (a ** 3).local_grads() == (12.0,)
+    assert a.local_grads() == () and a.inputs == ()
+
+
+def test_downstream_is_local_times_upstream_on_every_edge():
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    q = x + y
+    f = q * z
+    f.backward()
+    for node in f.topological_order():
+        for child, local in zip(node.inputs, node.local_grads()):
+            # each child here has one consumer, so its gradient is exactly this edge's contribution
+            assert child.grad == local * node.grad
+
+
+def test_plain_numbers_become_constant_leaves_and_add_no_extra_nodes():
+    x = Value(3.0, "x")
+    assert [v.is_constant for v in (x * 2).inputs] == [False, True]
+    assert len((x - 2).topological_order()) == 3        # x, the constant -2 and the sum
+    assert len((x / 4).topological_order()) == 3        # x, the constant 0.25 and the product
+    assert (x - 2).data == 1.0 and (x / 4).data == 0.75
+    assert not x.is_constant
+
+
+def test_topological_order_explores_the_first_input_first():
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.label = "f"
+    assert [n.label for n in f.topological_order()] == ["x", "y", "q", "z", "f"]
+
+
+def test_backward_visits_the_reverse_topological_order():
+    w = [Value(v, f"v{i}") for i, v in enumerate((2.0, -1.0, -3.0))]
+    f = (w[0] * w[1] + w[2]).sigmoid() * w[0]
+    visited = []
+    f.backward(on_visit=visited.append)
+    assert visited == list(reversed(f.topological_order()))
+    position = {id(n): i for i, n in enumerate(visited)}
+    for node in visited:                 # every consumer is visited before the nodes it reads
+        for child in node.inputs:
+            assert position[id(node)] < position[id(child)]
+
+
+# ---------------------------------------------------------------- the drawing
+
+def _coloured_numbers(ax, colour):
+    """Numbers written in one colour on the Axes (unicode minus read as '-'; 'q = 3' read as 3)."""
+    out = []
+    for t in ax.texts:
+        if matplotlib.colors.same_color(t.get_color(), colour):
+            text = t.get_text().replace("\u2212", "-").replace("\u03a3", "").split("=")[-1].strip()
+            try:
+                out.append(float(text))
+            except ValueError:
+                pass
+    return out
+
+
+BLUE, RED = "#1f5fa8", "#c62828"
+
+
+def test_draw_puts_every_value_and_every_gradient_on_the_graph_in_two_colours():
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.label = "f"
+    f.backward()
+    ax = f.draw(title="f = (x + y) z")
+    try:
+        values = sorted(_coloured_numbers(ax, BLUE))
+        grads = sorted(_coloured_numbers(ax, RED))
+        # one value and one gradient per edge: x->+, y->+, q->*, z->*, and the output edge
+        assert values == sorted([-2.0, 5.0, 3.0, -4.0, -12.0])
+        assert grads == sorted([-4.0, -4.0, -4.0, 3.0, 1.0])
+        texts = {t.get_text(): t for t in ax.texts}
+        assert "q = 3" in texts and "f = \u221212" in texts
+        # layered left to right: inputs, then the add node, then the multiply node
+        x_of = {name: texts[name].get_position()[0] for name in ("x", "y", "z", "+", "\u00d7")}
+        assert x_of["x"] == x_of["y"] < x_of["+"] < x_of["\u00d7"]
+        assert x_of["z"] < x_of["\u00d7"]
+        assert ax.get_title() == "f = (x + y) z"
+    finally:
+        plt.close("all")
+
+
+def test_draw_fan_out_shows_each_edge_gradient_and_their_sum():
+    a, b, c = Value(2.0, "a"), Value(-1.0, "b"), Value(3.0, "c")
+    f = a * b + a * c                      # a is copied to two multiply gates
+    f.backward()
+    assert a.grad == 2.0
+    ax = f.draw()
+    try:
+        grads = _coloured_numbers(ax, RED)
+        assert -1.0 in grads and 3.0 in grads            # b * 1 and c * 1, one per copy of a
+        sums = [t.get_text() for t in ax.texts if t.get_text().startswith("\u03a3")]
+        assert sums == ["\u03a3 2"]                      # the copy gate adds: -1 + 3
+    finally:
+        plt.close("all")
+
+
+def test_draw_an_input_read_twice_draws_two_edges():
+    x = Value(3.0, "x")
+    f = x * x
+    f.backward()
+    ax = f.draw()
+    try:
+        assert sorted(_coloured_numbers(ax, RED)) == [1.0, 3.0, 3.0, 6.0]    # 3 + 3 on the edges, sum 6
+        assert len([p for p in ax.patches if isinstance(p, matplotlib.patches.FancyArrowPatch)]) == 3
+    finally:
+        plt.close("all")
+
+
+def test_draw_without_gradients_writes_no_red_numbers():
+    x, y = Value(1.5, "x"), Value(-2.0, "y")
+    f = (x * y).tanh()
+    f.backward()
+    ax = f.draw(show_grad=False)
+    try:
+        assert _coloured_numbers(ax, RED) == []
+        assert len(_coloured_numbers(ax, BLUE)) == 4      # x, y, x*y and the output
+    finally:
+        plt.close("all")
+
+
+def test_draw_writes_constants_into_their_operation():
+    w, x = Value(2.0, "w"), Value(-1.0, "x")
+    f = ((w * x * -1).exp() + 1) ** -1
+    f.backward()
+    ax = f.draw()
+    try:
+        texts = [t.get_text() for t in ax.texts]
+        for op in ("\u00d7", "\u00d7(\u22121)", "exp", "+1", "1/x"):
+            assert op in texts
+        # the constants -1 and 1 are not drawn as input boxes: only w and x are
+        boxes = [p for p in ax.patches if isinstance(p, matplotlib.patches.FancyBboxPatch)]
+        assert len(boxes) == 2
+        # values on the edges w, x, w x, -w x, exp(-w x), 1 + exp(-w x) and the output
+        assert len(_coloured_numbers(ax, BLUE)) == 7
+    finally:
+        plt.close("all")
