@@ -29,6 +29,13 @@ symbolic        sympy helpers for the chapters' executable derivations
 training        fit(model, loss, optimizer, X, y, epochs=...), LiveLoss (callback)
 plot            figures several chapters share
 explore         interactive explorers (widgets + static HTML)
+
+Modules a chapter imports by name (``from mlcore import descent``):
+
+approx          one-hidden-layer networks built to approximate f (universal approximation, Ch. 1)
+descent         gradient descent on explicit functions, quadratics, stopping rules (Ch. 5)
+backprop_cost   counting and timing finite-difference vs back-propagated gradients (Ch. 7)
+autodiff_cost   jacfwd/jacrev, pass, multiply-add and memory counts of forward/reverse mode (Ch. 8)
 """
 
 from . import (activations, autograd, data, gradcheck, init, layers, losses, network, optim, plot,
