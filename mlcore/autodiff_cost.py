@@ -186,7 +186,7 @@ def cached_floats(net) -> int:
 def time_best(fn, *, repeat=5, number=1, timer=None) -> float:
     """Seconds per call of ``fn()``: the best of ``repeat`` runs of ``number`` calls each.
 
-    The minimum is the usual estimate (as in :mod:`timeit`): noise from other
+    The minimum is the usual estimate (as in ``timeit``): noise from other
     processes only ever adds time. ``timer`` is the clock, ``time.perf_counter``
     (wall-clock time) by default; ``time.process_time`` counts only the CPU time
     of this process, which other programs on a busy machine cannot inflate.
