@@ -111,8 +111,10 @@ def draw_value_graph(root, ax=None, *, show_grad=True, title=None, legend=True):
     written into their operation (``×(−1)``, ``+1``). Each edge carries two
     numbers: the **value** flowing forward along it (blue, above) and, if
     ``show_grad``, the **gradient** flowing back along it (red, below), which
-    is the operation's local gradient times its upstream gradient. A node used
-    more than once also shows the sum of its edge gradients (``Σ``). The
+    is the operation's local gradient times its upstream gradient. The pair sits
+    at the point of its edge, nearest a preferred one, where it overlaps no node
+    and no label placed before it. A node used more than once also shows the
+    sum of its edge gradients (``Σ``). The
     output leaves on an arrow with its value and the seed gradient 1. ``legend``
     writes what the two colours mean under the graph.
     """
@@ -120,7 +122,7 @@ def draw_value_graph(root, ax=None, *, show_grad=True, title=None, legend=True):
     from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
     value_colour, grad_colour = "#1f5fa8", "#c62828"
-    dx, dy, radius, box_w, box_h = 3.0, 1.5, 0.42, 0.9, 0.5
+    dx, dy, radius, box_w, box_h = 3.0, 1.7, 0.45, 0.9, 0.5
 
     def fmt(v):
         return f"{v + 0.0:.4g}".replace("-", "\u2212")
@@ -220,6 +222,34 @@ def draw_value_graph(root, ax=None, *, show_grad=True, title=None, legend=True):
                     return max(-0.5, min(0.5, rad))
         return 0.0
 
+    xs = [p[0] for p in pos.values()]
+    x_out = pos[id(root)][0] + 0.85 * dx
+    fans_out = any(n_uses[id(n)] > 1 for n in leaves)
+    xlim = (min(xs) - (1.6 if fans_out else 0.8), x_out + 0.3)
+    # inches per data unit (the axes fill the figure; a wide graph is shrunk to 13 inches), used to
+    # estimate the size of a fontsize-10 label in data units
+    inch = min(0.5, 13.0 / (xlim[1] - xlim[0]))
+    char_w, text_h = 10 * 0.64 / 72 / inch, 10 * 1.3 / 72 / inch
+
+    def label_box(xm, ym, width, both=True):  # the box of the two labels of one edge
+        return (xm - width / 2, ym - (0.07 + text_h if both else 0), xm + width / 2, ym + 0.07 + text_h)
+
+    def clash(box):  # overlapping area with the nodes and the labels placed so far
+        return sum(max(0.0, min(box[2], q[2]) - max(box[0], q[0])) * max(0.0, min(box[3], q[3]) - max(box[1], q[1]))
+                   for q in taken)
+
+    taken = [(x - h, y - h, x + h, y + h) if is_op[id(n)] else
+             (x - box_w / 2 - 0.12, y - box_h / 2 - 0.05, x + box_w / 2 + 0.12, y + box_h / 2 + 0.05)
+             for n in drawn for (x, y), h in [(pos[id(n)], radius + 0.03)]]
+    x1, y1 = pos[id(root)]
+    out_text = (f"{root.label} = " if root.label else "") + fmt(root.data)
+    taken.append(label_box((x1 + radius + x_out) / 2, y1, char_w * len(out_text) + 0.1))
+    for n in drawn:  # the sums above operations used more than once
+        if show_grad and n_uses[id(n)] > 1 and is_op[id(n)]:
+            x0, y0 = pos[id(n)]
+            width = char_w * 1.1 * len(f"\u03a3 {fmt(n.grad)}")
+            taken.append((x0 - width / 2, y0 + radius, x0 + width / 2, y0 + radius + 0.1 + text_h))
+
     edges = []  # (input, node, index of the input, rad, label position)
     for n in drawn:
         seen_inputs = {}
@@ -228,25 +258,31 @@ def draw_value_graph(root, ax=None, *, show_grad=True, title=None, legend=True):
             seen_inputs[id(c)] = k + 1
             rad = bend(c, n, k, sum(1 for _, d in ins[id(n)] if d is c) > 1)
             (x0, y0), (x1, y1) = pos[id(c)], pos[id(n)]
-            # the labels sit on a point of the (possibly curved) edge, nearer the start when it
-            # leaves an input box (neighbouring edges are still far apart there); with equal
+            # the labels sit on a point of the (possibly curved) edge: by preference nearer the start
+            # when it leaves an input box (neighbouring edges are still far apart there), else at the
+            # first point where they overlap no node and no label placed before them; with equal
             # aspect, arc3's control point is the chord's midpoint moved by rad * (y1 - y0, -(x1 - x0))
-            t = 0.62 if n_uses[id(c)] > 1 else (0.5 if is_op[id(c)] else 0.45)
+            preferred = 0.62 if n_uses[id(c)] > 1 else (0.5 if is_op[id(c)] else 0.45)
             cx, cy = (x0 + x1) / 2 + rad * (y1 - y0), (y0 + y1) / 2 - rad * (x1 - x0)
-            label_at = ((1 - t) ** 2 * x0 + 2 * t * (1 - t) * cx + t * t * x1,
-                        (1 - t) ** 2 * y0 + 2 * t * (1 - t) * cy + t * t * y1)
-            edges.append((c, n, i, rad, label_at))
+            name = f"{c.label} = " if (c.label and is_op[id(c)]) else ""
+            chars = max(len(name + fmt(c.data)), len(fmt(n.local_grads()[i] * n.grad)) if show_grad else 0)
+            best = None
+            for t in sorted((0.22, 0.3, 0.38, 0.45, 0.5, 0.55, 0.62, 0.7, 0.78), key=lambda t: abs(t - preferred)):
+                at = ((1 - t) ** 2 * x0 + 2 * t * (1 - t) * cx + t * t * x1,
+                      (1 - t) ** 2 * y0 + 2 * t * (1 - t) * cy + t * t * y1)
+                box = label_box(*at, char_w * chars + 0.1, show_grad)
+                if best is None or clash(box) < best[0] - 1e-9:
+                    best = (clash(box), at, box)
+            taken.append(best[2])
+            edges.append((c, n, i, rad, best[1]))
 
-    xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()] + [e[4][1] for e in edges]
-    x_out = pos[id(root)][0] + 0.85 * dx
-    fans_out = any(n_uses[id(n)] > 1 for n in leaves)
-    xlim = (min(xs) - (1.6 if fans_out else 0.8), x_out + 0.3)
     ylim = (min(ys) - 0.9, max(ys) + 0.9)
-    if ax is None:
-        scale = 0.55
-        _, ax = plt.subplots(figsize=(min(13.0, scale * (xlim[1] - xlim[0]) + 0.4),
-                                      scale * (ylim[1] - ylim[0]) + 0.7))
+    if ax is None:  # the axes fill the figure but for room for the title above and the legend below
+        top, bottom, height = (0.45 if title else 0.1), (0.4 if legend else 0.1), inch * (ylim[1] - ylim[0])
+        width = inch * (xlim[1] - xlim[0])
+        fig = plt.figure(figsize=(max(width, 5.8 if legend else 0.0), top + height + bottom))
+        ax = fig.add_axes((0, bottom / fig.get_figheight(), width / fig.get_figwidth(), height / fig.get_figheight()))
 
     patches = {}
     for n in drawn:

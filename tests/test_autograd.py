@@ -379,3 +379,43 @@ def test_draw_writes_constants_into_their_operation():
         assert len(_coloured_numbers(ax, BLUE)) == 7
     finally:
         plt.close("all")
+
+
+def _sigmoid_neuron_from_primitives():
+    w0, x0, w1, x1, w2 = Value(2.0, "w0"), Value(-1.0, "x0"), Value(-3.0, "w1"), Value(-2.0, "x1"), Value(-3.0, "w2")
+    return 1 / (1 + (-(w0 * x0 + w1 * x1 + w2)).exp())
+
+
+def _tanh_from_exponentials():
+    x = Value(0.5, "x")
+    e2x = (2 * x).exp()
+    e2x.label = "e2x"
+    return (e2x - 1) / (e2x + 1)
+
+
+@pytest.mark.parametrize("build", [
+    lambda: (lambda a, b, c: a * b + a * c)(Value(2.0, "a"), Value(-1.0, "b"), Value(4.0, "c")),
+    _sigmoid_neuron_from_primitives,
+    _tanh_from_exponentials,
+    lambda: (lambda x, w1, b1, w2, w3: w2 * (w1 * x + b1).relu() + w3 * x)(
+        *(Value(v, n) for v, n in zip((1.5, 2.0, -1.0, 0.5, -2.0), ("x", "w1", "b1", "w2", "w3")))),
+], ids=["fan-out", "sigmoid-neuron", "tanh-from-exp", "skip-connection"])
+def test_draw_labels_overlap_neither_each_other_nor_the_nodes(build):
+    # the rendered extent of every blue and red number is disjoint from every other one and from every node
+    f = build()
+    f.backward()
+    ax = f.draw()
+    try:
+        renderer = ax.figure.canvas.get_renderer()
+        ax.figure.canvas.draw()
+        numbers = [t.get_window_extent(renderer) for t in ax.texts
+                   if type(t) is matplotlib.text.Text and any(matplotlib.colors.same_color(t.get_color(), c)
+                                                               for c in (BLUE, RED))]
+        nodes = [p.get_window_extent(renderer) for p in ax.patches
+                 if isinstance(p, (matplotlib.patches.Circle, matplotlib.patches.FancyBboxPatch))]
+        assert len(numbers) >= 2 * len(nodes) - 2
+        for i, box in enumerate(numbers):
+            assert not any(box.overlaps(other) for other in numbers[i + 1:])
+            assert not any(box.overlaps(node) for node in nodes)
+    finally:
+        plt.close("all")
