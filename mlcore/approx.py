@@ -88,8 +88,9 @@ def sigmoid_staircase(f, a, b, width, *, steepness=20.0):
     with ``beta = steepness``: unit ``k`` steps from 0 to 1 around the midpoint
     ``m_k``, over a width of a few ``h / beta``. In the network,
     ``W1[k, 0] = beta / h``, ``b1[k] = -beta m_k / h``, ``W2[0, k] = y_k - y_{k-1}``
-    and ``b2 = y_0``. This is the construction behind Cybenko's theorem for
-    sigmoidal activations, made explicit in one dimension.
+    and ``b2 = y_0``. An explicit network for the sigmoidal case in one
+    dimension; Cybenko's proof of the theorem for sigmoidal activations does
+    not construct one.
     """
     steepness = check_positive("steepness", steepness)
     t = knots(a, b, width)
