@@ -72,8 +72,9 @@ class LiveLoss:
 
     In a notebook the figure is one output that is replaced on every redraw
     (``IPython.display`` with a display id), so the cell shows a single,
-    growing curve; elsewhere (a script, a terminal) it only keeps the figure,
-    which :meth:`figure` returns at the end.
+    growing curve; elsewhere (a script, a terminal) it only keeps the history,
+    which :meth:`figure` draws on demand (so training in a script pays
+    nothing for the callback).
 
     >>> fit(model, "cross_entropy", opt, X, y, epochs=50, validation=(Xv, yv),
     ...     callbacks=[LiveLoss(every=5)])
@@ -99,7 +100,13 @@ class LiveLoss:
         self._drawn_epoch = None
 
     def figure(self):
-        """The loss-curve figure (a matplotlib Figure), or None before the first epoch."""
+        """The loss-curve figure (a matplotlib Figure) up to the last epoch, or None before the first."""
+        history = self._last_history
+        if history is None or not history["epoch"]:
+            return None
+        if self._fig is None or self._drawn_epoch != history["epoch"][-1]:
+            self._draw(history)
+            self._drawn_epoch = history["epoch"][-1]
         return self._fig
 
     def _draw(self, history):
@@ -122,14 +129,17 @@ class LiveLoss:
         fig.tight_layout()
         return fig
 
-    def _show(self, fig):
+    @staticmethod
+    def _in_notebook() -> bool:
         try:
             from IPython import get_ipython
-            from IPython.display import display
         except ImportError:  # pragma: no cover - IPython is part of the course environment
-            return
-        if get_ipython() is None:
-            return
+            return False
+        return get_ipython() is not None
+
+    def _show(self, fig):
+        from IPython.display import display
+
         if self._handle is None:
             self._handle = display(fig, display_id=True)
         else:
@@ -137,16 +147,18 @@ class LiveLoss:
 
     def on_epoch_end(self, epoch, history, model):
         self._last_history = history
-        if epoch % self.every == 0:
+        # Outside a notebook nothing is shown, so nothing is drawn until figure() asks.
+        if epoch % self.every == 0 and self._in_notebook():
             self._show(self._draw(history))
             self._drawn_epoch = epoch
         return False
 
     def on_train_end(self, model):
         # The last epoch may fall between redraws (and early stopping may end
-        # training at any epoch): draw the final curve if it is not shown yet.
+        # training at any epoch): show the final curve if it is not shown yet.
         history = self._last_history
-        if history is not None and history["epoch"] and history["epoch"][-1] != self._drawn_epoch:
+        if (self._in_notebook() and history is not None and history["epoch"]
+                and history["epoch"][-1] != self._drawn_epoch):
             self._show(self._draw(history))
             self._drawn_epoch = history["epoch"][-1]
 
