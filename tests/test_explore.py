@@ -1,23 +1,34 @@
-"""Unit tests of mlcore.explore: compute (the numbers), validation, caching, widget and static HTML.
+"""Unit tests of mlcore.explore: compute (the numbers), validation, caching, the JSON both forms draw,
+the live widget's kernel side, the static HTML and the JavaScript files (checked with Node.js if present).
 
 The browser half (the static page and the live widget in JupyterLab) is in test_browser.py.
 """
 
 from __future__ import annotations
 
+import importlib
+import itertools
 import json
 import re
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
 
 import mlcore
 from mlcore import explore
-from mlcore.explore import Explorer
+from mlcore.explore import Explorer, _assets
 from mlcore.explore import gradient_descent as gd
 from mlcore.explore.base import encode_json
 
+# the module (the package's name linear_classifier is the function that builds the explorer)
+lc = importlib.import_module("mlcore.explore.linear_classifier")
+
 SIZE_LIMIT = 2 * 1024 * 1024
+MAKERS = {"step_size": explore.step_size, "depth": explore.depth, "activation": explore.activation,
+          "linear_classifier": explore.linear_classifier}
+NODE = shutil.which("node")
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +47,13 @@ def act():
 
 
 @pytest.fixture(scope="module")
-def pages(step, deep, act):
-    return {"step_size": step.to_html(), "depth": deep.to_html(), "activation": act.to_html()}
+def lin():
+    return explore.linear_classifier()
+
+
+@pytest.fixture(scope="module")
+def pages():
+    return {name: make().to_html() for name, make in MAKERS.items()}
 
 
 def embedded_spec(page):
@@ -46,8 +62,21 @@ def embedded_spec(page):
     return json.loads(match.group(1))
 
 
+def static_frame(spec, index):
+    """Decode frame number ``index`` of an embedded spec, as runtime.js (mlxStatic) does."""
+    refs = spec["frames"][index]
+    assert isinstance(refs, list) and refs, f"frame {index} is not stored"
+    frame = {field: spec["pool"][i] for field, i in spec["const"].items()}
+    frame.update({field: spec["pool"][i] for field, i in zip(spec["fields"], refs) if i >= 0})
+    return frame
+
+
+def sample(points, k=25):
+    return points[:: max(1, len(points) // k)]
+
+
 # ---------------------------------------------------------------------- the explorer protocol
-@pytest.mark.parametrize("make", [explore.step_size, explore.depth, explore.activation])
+@pytest.mark.parametrize("make", list(MAKERS.values()))
 def test_params_and_defaults_are_consistent(make):
     ex = make()
     assert set(ex.params) == set(ex.defaults)
@@ -57,7 +86,7 @@ def test_params_and_defaults_are_consistent(make):
     data = ex.compute()
     assert isinstance(data, dict) and data
     for value in data.values():
-        assert isinstance(value, (np.ndarray, float, int, str, bool))
+        assert isinstance(value, (np.ndarray, float, int, str, bool, tuple))
 
 
 def test_step_size_shapes(step):
@@ -351,14 +380,162 @@ def test_sigmoid_derivative_is_at_most_a_quarter(act):
     assert 0.249 < act.compute(activation="sigmoid")["dphi_max"] <= 0.25
 
 
-# ---------------------------------------------------------------------- static HTML
+# ---------------------------------------------------------------------- linear classifier
+def margins(W, b, labels=lc.Y):
+    """s_y - s_j for every example and class j != y (the true class itself: +inf)."""
+    s = lc.scores(W, b)
+    m = s[np.arange(len(labels)), labels][:, None] - s
+    m[np.arange(len(labels)), labels] = np.inf
+    return m
+
+
+def test_linear_classifier_shapes_and_defaults(lin):
+    d = lin.compute()
+    assert d["X"].shape == (9, 2) and d["y"].tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert d["W"].shape == (3, 2) and d["b"].shape == (3,) and d["per_example"].shape == (9,)
+    assert d["lines"].shape == d["arrows"].shape == (3, 2, 2) and len(d["regions"]) == 3
+    assert d["loss"] == "hinge" and d["lam"] == 0.01 and d["correct"] == 9
+    np.testing.assert_allclose(np.linalg.norm(d["W"], axis=1), 1.0)   # unit weight vectors at scale 1
+    assert d["penalty_by_lambda"].shape == d["total_by_lambda"].shape == (len(lc.LAMBDA_GRID),)
+
+
+def test_linear_classifier_rejects_values_off_the_grid(lin):
+    for values, control in [({"rot0": 30.0}, "rot0"), ({"b2": 1.0}, "b2"), ({"scale": 2.0}, "scale"),
+                            ({"loss": "mse"}, "loss"), ({"lam": 1.0}, "lam")]:
+        with pytest.raises(ValueError, match=control):
+            lin.compute(**values)
+
+
+LC_POINTS = [dict(zip(["rot0", "rot1", "rot2", "b0", "b1", "b2", "scale", "loss", "lam"], v)) for v in [
+    (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, "hinge", 0.01),
+    (40.0, -40.0, 0.0, 0.5, 0.0, -0.5, 0.5, "hinge", 0.1),
+    (-40.0, 40.0, 40.0, -0.5, 0.5, 0.5, 3.0, "cross-entropy", 0.0),
+    (0.0, 40.0, -40.0, 0.0, -0.5, 0.5, 1.0, "cross-entropy", 0.001),
+    (40.0, 40.0, 40.0, 0.5, 0.5, 0.5, 3.0, "hinge", 0.01),
+]]
+
+
+@pytest.mark.parametrize("values", LC_POINTS)
+def test_linear_classifier_losses_match_mlcore(lin, values):
+    d = lin.compute(**values)
+    W, b = d["W"], d["b"]
+    angles = np.deg2rad(np.array(lc.HOME_DEG) + [values["rot0"], values["rot1"], values["rot2"]])
+    np.testing.assert_allclose(W, values["scale"] * np.c_[np.cos(angles), np.sin(angles)], atol=1e-12)
+    np.testing.assert_allclose(b, values["scale"] * np.array([values["b0"], values["b1"], values["b2"]]))
+    s = lc.X @ W.T + b
+    if values["loss"] == "hinge":
+        per = mlcore.losses.hinge.losses(s, lc.Y)
+        mean = mlcore.losses.hinge(s, lc.Y)
+        # and by the definition, sum over j != y of max(0, s_j - s_y + 1)
+        by_hand = np.maximum(0, 1 - margins(W, b)).sum(axis=1)
+        np.testing.assert_allclose(per, by_hand, atol=1e-12)
+    else:
+        per = np.array([mlcore.losses.cross_entropy(row, c) for row, c in zip(s, lc.Y)])
+        mean = mlcore.losses.cross_entropy(s, lc.Y)
+        log_p = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+        np.testing.assert_allclose(per, -log_p[np.arange(9), lc.Y], rtol=1e-12)
+    np.testing.assert_allclose(d["per_example"], per, rtol=1e-12, atol=1e-15)
+    assert d["data_loss"] == pytest.approx(mean, rel=1e-12) == pytest.approx(per.mean(), rel=1e-12)
+    # regularization: R(W) = sum of W squared (weights only), the penalty lambda R(W)
+    assert d["reg"] == pytest.approx(np.sum(W ** 2), rel=1e-12) == pytest.approx(3 * values["scale"] ** 2, rel=1e-12)
+    assert d["penalty"] == pytest.approx(values["lam"] * np.sum(W ** 2), rel=1e-12, abs=0)
+    assert d["total"] == pytest.approx(d["data_loss"] + values["lam"] * np.sum(W ** 2), rel=1e-12)
+    np.testing.assert_allclose(d["penalty_by_lambda"], np.array(lc.LAMBDA_GRID) * np.sum(W ** 2), rtol=1e-12)
+    np.testing.assert_allclose(d["total_by_lambda"], d["data_loss"] + d["penalty_by_lambda"], rtol=1e-12)
+    assert d["total_by_lambda"][lc.LAMBDA_GRID.index(values["lam"])] == pytest.approx(d["total"], rel=1e-12)
+
+
+def test_hinge_is_zero_exactly_when_every_margin_reaches_1(lin):
+    zero_seen = positive_seen = 0
+    for rot in itertools.product(lc.ROT_GRID, repeat=3):
+        for bias in [(0.0, 0.0, 0.0), (0.5, -0.5, 0.0)]:
+            for scale in lc.SCALE_GRID:
+                d = lin.compute(rot0=rot[0], rot1=rot[1], rot2=rot[2], b0=bias[0], b1=bias[1], b2=bias[2],
+                                scale=scale, loss="hinge")
+                m = margins(d["W"], d["b"]).min(axis=1)
+                assert np.all((d["per_example"] == 0) == (m >= 1))
+                zero_seen += int(np.sum(m >= 1))
+                positive_seen += int(np.sum(m < 1))
+    assert zero_seen and positive_seen
+    # at the default directions the smallest margin is 0.479 c: the hinge loss is 0 from c = 2.09 on
+    assert lin.compute(scale=3.0)["data_loss"] == 0.0
+    assert lin.compute(scale=1.0)["data_loss"] > 0
+    ce = lin.compute(scale=3.0, loss="cross-entropy")["per_example"]
+    assert np.all(ce > 0)                                  # the cross-entropy never reaches 0
+    assert lin.compute(scale=3.0, loss="cross-entropy")["data_loss"] < lin.compute(loss="cross-entropy")["data_loss"]
+
+
+def test_scale_moves_the_losses_but_not_the_picture(lin):
+    a, b = lin.compute(scale=0.5, rot1=40.0, b0=0.5), lin.compute(scale=3.0, rot1=40.0, b0=0.5)
+    for key in ("pred", "lines", "arrows"):
+        np.testing.assert_array_equal(a[key], b[key])
+    for ra, rb in zip(a["regions"], b["regions"]):
+        np.testing.assert_array_equal(ra, rb)
+    assert a["data_loss"] != b["data_loss"]
+
+
+def point_in_convex(poly, p):
+    """Inside (or on) a convex polygon, with its vertices in either orientation."""
+    if len(poly) < 3:
+        return False
+    edges = np.roll(poly, -1, axis=0) - poly
+    cross = edges[:, 0] * (p[1] - poly[:, 1]) - edges[:, 1] * (p[0] - poly[:, 0])
+    return bool(np.all(cross >= -1e-9) or np.all(cross <= 1e-9))
+
+
+@pytest.mark.parametrize("values", LC_POINTS)
+def test_decision_regions_are_the_argmax_of_the_scores(lin, values):
+    d = lin.compute(**values)
+    regions = d["regions"]
+    assert d["pred"].tolist() == lc.scores(d["W"], d["b"]).argmax(axis=1).tolist()
+    assert d["correct"] == int(np.sum(d["pred"] == lc.Y))
+    # the regions tile the view square: their areas add up to its area
+    def area(p):
+        return 0.0 if len(p) < 3 else 0.5 * abs(np.sum(p[:, 0] * np.roll(p[:, 1], -1) - np.roll(p[:, 0], -1) * p[:, 1]))
+    assert sum(area(r) for r in regions) == pytest.approx((lc.VIEW[1] - lc.VIEW[0]) ** 2, rel=1e-3)
+    # random points: inside region k exactly where class k has the largest score (away from the boundaries)
+    rng = np.random.default_rng(0)
+    pts = rng.uniform(*lc.VIEW, size=(400, 2))
+    s = lc.scores(d["W"], d["b"], pts)
+    top2 = np.sort(s, axis=1)
+    clear = top2[:, -1] - top2[:, -2] > 0.02 * values["scale"]
+    for p, k in zip(pts[clear], s[clear].argmax(axis=1)):
+        inside = [point_in_convex(r, p) for r in regions]
+        assert inside[k] and sum(inside) == 1
+    # each score-zero line lies on w_k . x + b_k = 0 and its arrow points to increasing score
+    W1, b1 = lc.weights([values["rot0"], values["rot1"], values["rot2"]], [values["b0"], values["b1"], values["b2"]], 1.0)
+    for k in range(3):
+        seg, arrow = d["lines"][k], d["arrows"][k]
+        if np.isnan(seg).any():
+            continue
+        np.testing.assert_allclose(seg @ W1[k] + b1[k], 0, atol=3e-3)
+        assert (arrow[1] - arrow[0]) @ W1[k] > 0
+
+
+# ---------------------------------------------------------------------- the JSON both forms draw
 def test_encode_json_rounds_to_4_significant_digits():
     assert encode_json(np.array([1.23456, 0.000123456, 1e-20, 123456.7, np.nan, np.inf])) == \
         "[1.235,0.0001235,1e-20,1.235e5,null,null]"
     assert encode_json({"a": (1, "x<y"), "b": True, "c": 2.0}) == '{"a":[1,"x<y"],"b":true,"c":2}'
+    assert encode_json(np.arange(6.0).reshape(3, 1, 2) / 3) == "[[[0,0.3333]],[[0.6667,1]],[[1.333,1.667]]]"
+    assert encode_json(np.zeros((0, 2))) == "[]" and encode_json(np.array([True, False])) == "[true,false]"
+    assert encode_json(np.array([[1, 2], [3, 4]])) == "[[1,2],[3,4]]" and encode_json(np.float32(0.5)) == "0.5"
 
 
-@pytest.mark.parametrize("name", ["step_size", "depth", "activation"])
+@pytest.mark.parametrize("name", list(MAKERS))
+def test_the_widget_data_is_the_static_frame(pages, name):
+    """For the same control values, the JSON the kernel sends equals the frame the static page embeds."""
+    ex = MAKERS[name]()
+    spec = embedded_spec(pages[name])
+    for values in sample(list(ex.grid_points())):
+        key, text = ex.frame_json(**values)
+        assert key == ex.frame_key(**values)
+        sent = json.loads(text)
+        assert sent == static_frame(spec, ex.frame_index(**values))
+        assert sent == json.loads(encode_json(ex.compute(**ex.frame_values(**values))))
+
+
+@pytest.mark.parametrize("name", list(MAKERS))
 def test_to_html_is_self_contained(pages, name):
     page = pages[name]
     assert "<script src" not in page.lower()
@@ -367,24 +544,29 @@ def test_to_html_is_self_contained(pages, name):
     assert "@import" not in page and "<link" not in page.lower() and "<img" not in page.lower()
     assert len(page.encode()) < SIZE_LIMIT
     assert page.startswith('<div class="mlx" id="') and page.rstrip().endswith("</div>")
+    # the inlined JavaScript is the package's files (compacted)
+    for part in ("kit.js", "runtime.js"):
+        assert _assets.compact(_assets.read(part)).splitlines()[5] in page
+    assert "function draw(ctx)" in page and "mlxStatic(" in page
 
 
-@pytest.mark.parametrize("name, make", [("step_size", explore.step_size), ("depth", explore.depth),
-                                        ("activation", explore.activation)])
-def test_to_html_contains_every_grid_point(pages, name, make):
-    ex = make()
+@pytest.mark.parametrize("name", list(MAKERS))
+def test_to_html_contains_every_grid_point(pages, name):
+    ex = MAKERS[name]()
     spec = embedded_spec(pages[name])
     expected = list(ex.grid_points(static=True))
-    assert len(spec["frames"]) == len(expected)
+    stored = [f for f in spec["frames"] if isinstance(f, list)]
+    assert len(stored) == len(expected)
+    assert spec["dims"] == [len(ex.params[n]) for n in ex.params if n not in ex.client_side]
+    assert len(spec["frames"]) == int(np.prod(spec["dims"]))
     names = list(ex.params)
     for c, n in zip(spec["controls"], names):
         assert c["name"] == n and len(c["values"]) == len(ex.params[n])
         assert c["labels"] == [ex.format_value(n, v) for v in ex.params[n]]
         assert c["client"] == (n in ex.client_side)
     # every frame decodes to compute's data (4 significant digits)
-    for values in expected[:: max(1, len(expected) // 25)]:
-        key = ",".join(str(ex.params[n].index(values[n])) for n in names if n not in ex.client_side)
-        frame = {field: spec["pool"][i] for field, i in spec["frames"][key].items()}
+    for values in sample(expected):
+        frame = static_frame(spec, ex.frame_index(**values))
         data = ex.compute(**values)
         assert frame.keys() == data.keys()
         for field, value in data.items():
@@ -397,8 +579,12 @@ def test_step_size_static_frames_hold_the_longest_runs(pages, step):
     spec = embedded_spec(pages["step_size"])
     steps = next(c for c in spec["controls"] if c["name"] == "steps")
     assert steps["client"] and steps["values"][-1] == 200
-    frame = {f: spec["pool"][i] for f, i in spec["frames"]["1,2,3,0,0"].items()}   # 2-D, lr 0.002, x0 and seed at defaults
+    frame = static_frame(spec, step.frame_index(setting="2-D quadratic", lr=0.002))
     assert len(frame["loss"]) == 201
+    # the sweep for every steps value: the row the drawing picks equals compute at that many steps
+    for i, s in enumerate(gd.STEPS_GRID):
+        d = step.compute(setting="2-D quadratic", lr=0.002, steps=s)
+        np.testing.assert_array_equal(d["sweep_by_steps"][i], d["sweep_loss"])
 
 
 def test_several_fragments_get_unique_ids(step):
@@ -412,54 +598,164 @@ def test_static_returns_ipython_html(act):
     assert isinstance(out, HTML) and 'class="mlx"' in out.data
 
 
-# ---------------------------------------------------------------------- widget
+# ---------------------------------------------------------------------- the live widget, kernel side
 @pytest.mark.parametrize("make, control, new", [(explore.step_size, "lr", 0.7), (explore.step_size, "setting", "2-8-1 network"),
                                                 (explore.depth, "depth", 3), (explore.depth, "init", "small"),
-                                                (explore.activation, "activation", "relu")])
-def test_widget_redraws_on_change(make, control, new):
-    import ipywidgets as W
-    box = make().widget()
-    assert isinstance(box, W.VBox)
-    assert isinstance(box.image, W.Image) and box.image.value[:8] == b"\x89PNG\r\n\x1a\n"
-    widget = box.controls[control]
-    assert isinstance(widget, (W.SelectionSlider, W.Dropdown))
-    before = bytes(box.image.value)
-    widget.value = new                                   # fires the observer, as a moved control does
-    assert bytes(box.image.value) != before
+                                                (explore.activation, "activation", "relu"),
+                                                (explore.linear_classifier, "b1", 0.5),
+                                                (explore.linear_classifier, "loss", "cross-entropy")])
+def test_widget_sends_new_data_on_change(make, control, new):
+    import anywidget
+    ex = make()
+    w = ex.widget()
+    assert isinstance(w, anywidget.AnyWidget)
+    assert w.values == ex.indices() and w.error == ""
+    assert w.key == ex.frame_key() and w.data == ex.frame_json()[1]
+    before = w.data
+    w.values = {**w.values, control: ex.params[control].index(new)}   # what the front end does
+    assert w.data != before and w.error == ""
+    assert w.current()[control] == new
+    assert w.frame() == json.loads(encode_json(ex.compute(**ex.frame_values(**w.current()))))
 
 
-def test_widget_controls_mirror_the_grid():
-    import ipywidgets as W
+def test_widget_front_end_is_the_static_javascript():
+    w = explore.step_size().widget()
+    esm = w._esm
+    for part in ("kit.js", "runtime.js", "step_size.js"):
+        assert _assets.compact(_assets.read(part)).splitlines()[3] in esm
+    assert "export default" in esm and "function draw(ctx)" in esm
+    assert w._css == _assets.css()
+    spec = json.loads(w.spec)
+    assert spec == explore.step_size().spec()
+    from mlcore.explore.widget import _CLASSES
+    cls = _CLASSES[explore.StepSizeExplorer]
+    explore.step_size().widget()
+    assert _CLASSES[explore.StepSizeExplorer] is cls and isinstance(w, cls)   # one widget class per explorer
+
+
+def test_client_side_controls_need_no_new_data():
+    ex = explore.step_size()
+    w = ex.widget()
+    key, data = w.key, w.data
+    w.set(steps=10)                                         # the drawing cuts the run; the frame stays
+    assert (w.key, w.data) == (key, data) and w.current()["steps"] == 10
+    lin = explore.linear_classifier().widget()
+    key = lin.key
+    lin.set(lam=0.1)
+    assert lin.key == key
+
+
+def test_widget_reports_bad_values_and_recovers():
+    w = explore.depth().widget()
+    w.values = {**w.values, "depth": 99}
+    assert "depth" in w.error
+    w.set(depth=3)
+    assert w.error == "" and w.frame()["layer"] == [1, 2, 3]
+
+
+def test_widget_greys_nothing_in_python_but_canonicalises():
     ex = explore.depth()
-    box = ex.widget()
-    slider = box.controls["depth"]
-    assert isinstance(slider, W.SelectionSlider) and slider.continuous_update
-    assert [v for _, v in slider.options] == ex.params["depth"]
-    assert box.controls["scale"].disabled                # xavier: the small-init scale does not apply
-    box.controls["init"].value = "small"
-    assert not box.controls["scale"].disabled
+    w = ex.widget()
+    w.set(init="xavier", scale=2.0)                         # the scale is inactive for Xavier
+    assert w.key == ex.frame_key(init="xavier") and w.current()["scale"] == 2.0
+
+
+# ---------------------------------------------------------------------- the JavaScript files
+JS_FILES = sorted(p.name for p in _assets.STATIC.glob("*.js"))
+
+
+def test_every_explorer_names_a_shipped_draw_file():
+    assert {"kit.js", "runtime.js", "widget.js"} <= set(JS_FILES)
+    for make in MAKERS.values():
+        path = _assets.draw_path(type(make()))
+        assert path.parent == _assets.STATIC and path.read_text().count("function draw(ctx)") == 1
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed (the browser tests run the same code)")
+@pytest.mark.parametrize("name", JS_FILES)
+def test_js_files_parse(name, tmp_path):
+    path = _assets.STATIC / name
+    if name == "widget.js":                                 # an ES module
+        target = tmp_path / "widget.mjs"
+        target.write_text(path.read_text())
+        path = target
+    subprocess.run([NODE, "--check", str(path)], check=True, capture_output=True)
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+def test_composed_scripts_parse(tmp_path):
+    for make in MAKERS.values():
+        kind = type(make())
+        (tmp_path / "static.js").write_text(_assets.static_script(kind, "mlx-test-1"))
+        (tmp_path / "widget.mjs").write_text(_assets.esm(kind))
+        for f in ("static.js", "widget.mjs"):
+            subprocess.run([NODE, "--check", str(tmp_path / f)], check=True, capture_output=True)
+
+
+# The kit and each draw function need no DOM: run them in Node on the JSON the kernel sends.
+NODE_DRAW = r"""
+const fs = require("fs");
+const input = JSON.parse(fs.readFileSync(0, "utf8"));
+eval(input.kit);
+const draw = eval("(function () {" + input.draw + "\nreturn draw;})()");
+const out = input.cases.map(c => {
+  const K = makeKit("u", input.width, input.height);
+  draw({data: c.data, values: c.values, index: c.index, K: K, W: input.width, H: input.height,
+        grid: n => input.grids[n]});
+  return {svg: K.flush(), description: K.description()};
+});
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+@pytest.mark.parametrize("name", list(MAKERS))
+def test_draw_functions_run_on_every_kind_of_frame(name, tmp_path):
+    ex = MAKERS[name]()
+    spec = ex.spec()
+    cases = []
+    for values in sample(list(ex.grid_points()), 40):
+        cases.append({"data": json.loads(ex.frame_json(**values)[1]),
+                      "values": {n: (list(v) if isinstance(v, tuple) else v) for n, v in values.items()},
+                      "index": ex.indices(**values)})
+    payload = {"kit": _assets.read("kit.js"), "draw": _assets.draw_source(type(ex)), "cases": cases,
+               "width": spec["width"], "height": spec["height"],
+               "grids": {c["name"]: c["values"] for c in spec["controls"]}}
+    script = tmp_path / "draw.js"
+    script.write_text(NODE_DRAW)
+    out = subprocess.run([NODE, str(script)], input=json.dumps(payload), capture_output=True, text=True, check=True)
+    results = json.loads(out.stdout)
+    assert len(results) == len(cases)
+    for r in results:
+        assert r["svg"].count("<path") >= 2 and "NaN" not in r["svg"] and "undefined" not in r["svg"]
+        assert len(r["description"]) > 40
 
 
 # ---------------------------------------------------------------------- the pattern in the package docstring
-def test_the_docstring_example_explorer_works():
-    source = explore.__doc__.split("an explorer of\nmomentum on the 1-D quadratic f(x) = 2x^2::")[1]
-    source = source.split("Useful class attributes")[0]
+def test_the_docstring_example_explorer_works(tmp_path):
+    doc = explore.__doc__
+    source = doc.split("an explorer of\nmomentum on the 1-D quadratic f(x) = 2x^2::")[1].split("and ``momentum.js``::")[0]
+    js = doc.split("and ``momentum.js``::")[1].split("A draw function reads only")[0]
     code = "\n".join(line[4:] for line in source.splitlines())
+    (tmp_path / "momentum.js").write_text("\n".join(line[4:] for line in js.splitlines()))
     namespace = {}
     exec(code, namespace)
     Momentum = namespace["Momentum"]
+    assert issubclass(Momentum, Explorer) and Momentum.js == "momentum.js"
+    Momentum.js = str(tmp_path / "momentum.js")
     ex = Momentum()
-    assert issubclass(Momentum, Explorer)
     d = ex.compute(lr=0.3, momentum=0.9)
     assert d["x"].shape == (51,)
     with pytest.raises(ValueError, match="momentum"):
         ex.compute(momentum=0.8)
     spec = embedded_spec(ex.to_html())
-    assert len(spec["frames"]) == 12
-    box = ex.widget()
-    before = bytes(box.image.value)
-    box.controls["momentum"].value = 0.0
-    assert bytes(box.image.value) != before
+    assert len([f for f in spec["frames"] if f]) == 12
+    w = ex.widget()
+    before = w.data
+    w.set(momentum=0.0)
+    assert w.data != before and "function draw(ctx)" in w._esm
+    if NODE:
+        subprocess.run([NODE, "--check", str(tmp_path / "momentum.js")], check=True, capture_output=True)
 
 
 def test_a_bad_explorer_definition_fails_at_class_creation():
@@ -470,3 +766,15 @@ def test_a_bad_explorer_definition_fails_at_class_creation():
 
             def compute(self, *, a):
                 return {}
+
+
+def test_an_explorer_without_a_draw_file_says_so():
+    class NoDrawing(Explorer):
+        params = {"a": [1, 2]}
+        defaults = {"a": 1}
+
+        def compute(self, *, a):
+            return {"a": a}
+
+    with pytest.raises(TypeError, match="names no draw file"):
+        NoDrawing().to_html()

@@ -1,17 +1,16 @@
-"""The :class:`Explorer` base class: grid, validation, caching, widget and static HTML.
+"""The :class:`Explorer` base class: grid, validation, caching, the live widget and the static HTML.
 
 An explorer is a pure function ``compute(**values) -> dict`` over a finite grid
-of control values, plus two ways of drawing its result: ``draw(data, fig)``
-with matplotlib (for the live ipywidgets UI) and a JavaScript function (for
-the static HTML, which precomputes ``compute`` over the grid). See the package
-docstring of :mod:`mlcore.explore` for how to write one.
+of control values plus one JavaScript draw function (a file in ``static/``).
+The static HTML precomputes ``compute`` over the grid and draws in the browser;
+the live widget (an anywidget, :mod:`mlcore.explore.widget`) computes in the
+kernel on every change and sends the same JSON to the same drawing. See the
+package docstring of :mod:`mlcore.explore` for how to write one.
 """
 
 from __future__ import annotations
 
 import functools
-import html
-import io
 import itertools
 import json
 import math
@@ -21,7 +20,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from . import _js
+from . import _assets
 
 __all__ = ["Explorer", "encode_json"]
 
@@ -32,9 +31,9 @@ _COUNTER = itertools.count(1)
 def _num(v) -> str:
     """A float as compact JSON with 4 significant digits (NaN and inf become null)."""
     v = float(v)
-    if not math.isfinite(v):
+    if v != v or v in (math.inf, -math.inf):
         return "null"
-    if v == int(v) and abs(v) < 1e15:
+    if v.is_integer() and abs(v) < 1e15:
         return str(int(v))
     s = format(v, ".4g")
     if "e" in s:
@@ -43,54 +42,64 @@ def _num(v) -> str:
     return s
 
 
+def _encode_array(value: np.ndarray) -> str:
+    if value.ndim == 0:
+        return encode_json(value.item())
+    if value.size == 0:
+        return encode_json(value.tolist())
+    flat = value.ravel().tolist()
+    if value.dtype == bool:
+        items = ["true" if v else "false" for v in flat]
+    elif np.issubdtype(value.dtype, np.integer):
+        items = [str(v) for v in flat]
+    else:
+        items = [_num(v) for v in flat]
+    for n in reversed(value.shape[1:]):          # nest the rows back, innermost first
+        items = ["[" + ",".join(items[i:i + n]) + "]" for i in range(0, len(items), n)]
+    return "[" + ",".join(items) + "]"
+
+
 def encode_json(value) -> str:
     """Compact JSON of numbers, strings, bools, lists/tuples, dicts and NumPy arrays.
 
     Floats are rounded to 4 significant digits; NaN and inf are written as null.
     """
+    if isinstance(value, np.ndarray):
+        return _encode_array(value)
     if value is None:
         return "null"
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
-    if isinstance(value, numbers.Integral):
+    if isinstance(value, (int, np.integer)):
         return str(int(value))
-    if isinstance(value, numbers.Real):
+    if isinstance(value, (float, np.floating)):
         return _num(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, np.ndarray):
-        if value.dtype == bool:
-            return encode_json(value.tolist())
-        if value.ndim == 0:
-            return encode_json(value.item())
-        if value.ndim == 1:
-            if np.issubdtype(value.dtype, np.integer):
-                return "[" + ",".join(str(int(v)) for v in value.tolist()) + "]"
-            return "[" + ",".join(_num(v) for v in value.tolist()) + "]"
-        return "[" + ",".join(encode_json(row) for row in value) + "]"
     if isinstance(value, dict):
         return "{" + ",".join(json.dumps(str(k)) + ":" + encode_json(v) for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(encode_json(v) for v in value) + "]"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return _num(value)
     raise TypeError(f"cannot encode {type(value).__name__} for the static explorer")
 
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def _log_label(v, pos=None) -> str:
-    if v <= 0:
-        return ""
-    e = int(round(math.log10(v)))
-    return f"{10.0 ** e:g}" if -3 <= e <= 4 else "10" + str(e).translate(_SUPERSCRIPT)
+_NUMBER_TYPES = (int, float, np.integer, np.floating)
 
 
 def _is_number(v) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+    if isinstance(v, (bool, np.bool_)):
+        return False
+    return isinstance(v, _NUMBER_TYPES) or isinstance(v, numbers.Real)
 
 
 def _same(a, b) -> bool:
     """Grid membership: numbers match within 1e-9 (relative), tuples elementwise, others exactly."""
+    if a is b:
+        return True
     if _is_number(a) and _is_number(b):
         a, b = float(a), float(b)
         return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
@@ -99,6 +108,13 @@ def _same(a, b) -> bool:
     if isinstance(a, str) or isinstance(b, str):
         return a == b
     return False
+
+
+def _immutable(v) -> bool:
+    """A read-only array, or a tuple of them: safe to remember by identity while it is alive."""
+    if isinstance(v, np.ndarray):
+        return not v.flags.writeable
+    return isinstance(v, tuple) and all(isinstance(x, np.ndarray) and not x.flags.writeable for x in v)
 
 
 def _freeze(data: dict) -> dict:
@@ -119,7 +135,7 @@ class Explorer:
         Shown above the controls.
     params : dict name -> list
         Each control's grid of values, in display order. Numbers get a slider;
-        anything else (strings, tuples) a drop-down or toggle buttons.
+        anything else (strings, tuples) a drop-down.
     defaults : dict name -> value
         A value on each grid.
     labels : dict name -> str
@@ -129,23 +145,24 @@ class Explorer:
         listed values; otherwise ``compute`` replaces it by its default (so
         results are cached and precomputed once) and the UIs grey it out.
     client_side : tuple of names
-        Controls the JavaScript applies itself (e.g. truncating a path to a
-        number of steps): the static form precomputes frames only at the last
-        value of their grids.
+        Controls the drawing applies itself (e.g. cutting a path at a number of
+        steps): ``compute`` is only ever asked for the last value of their grids,
+        by both forms, and the draw function reads the current value from
+        ``ctx.values`` / ``ctx.index``.
     figsize : tuple
-        ``(width, height)`` in inches at ``dpi`` (the SVG has the same size in pixels).
-    draw_js : str
-        ``function (ctx) { ... }`` drawing one frame with the shared kit (see ``_js.py``).
+        ``(width, height)`` in inches at ``dpi``: the drawing's design size in pixels.
+    js : str
+        The draw file: ``function draw(ctx) { ... }`` using the kit of ``static/kit.js``.
+        A bare name is looked up next to the module of the class, then in its
+        ``static/`` folder, then in ``mlcore/explore/static/``.
 
-    **Methods a subclass writes**
+    **The one method a subclass writes**
 
     ``compute(self, **values) -> dict``
         Pure: from one value per control to the numbers that get drawn (NumPy
         arrays, floats, short strings). Write it as if every value were valid:
         the base class wraps it to check the values against the grid, fill in
         defaults, canonicalise (``only_when``) and cache.
-    ``draw(self, data, fig)``
-        Draw ``compute``'s result on a matplotlib Figure.
     """
 
     title = ""
@@ -157,10 +174,9 @@ class Explorer:
     client_side: tuple = ()
     figsize = (9.0, 3.4)
     dpi = 100
-    continuous_update = True
     cache_size = 4096
     shared_caches: tuple = ()  # functools.lru_cache'd helpers that clear_cache() also clears
-    draw_js = "function (ctx) {}"
+    js = ""
 
     # ---------------------------------------------------------------- subclass hook
     def __init_subclass__(cls, **kwargs):
@@ -225,8 +241,18 @@ class Explorer:
             raise ValueError(f"{type(self).__name__} has no control {unknown[0]!r}; "
                              f"its controls are {', '.join(self.params)}")
         out = {}
+        lookup = self._lookup()
         for name, grid in self.params.items():
             value = values.get(name, self.defaults[name])
+            try:
+                hit = lookup[name].get(value)      # the grid's own values: a dictionary look-up
+            except TypeError:                      # unhashable (a list for a tuple control)
+                hit = None
+            if isinstance(value, (bool, np.bool_)):   # True == 1, but a bool is not a number here
+                hit = None
+            if hit is not None:
+                out[name] = grid[hit]
+                continue
             for g in grid:
                 if _same(g, value):
                     out[name] = g
@@ -249,6 +275,67 @@ class Explorer:
                 values[name] = self.check(**{name: self.defaults[name]})[name]
         return values
 
+    def _lookup(self) -> dict:
+        """name -> {grid value: index}, for the fast path of check() and index_of()."""
+        table = self.__dict__.get("_lookup_table")
+        if table is None:
+            table = {}
+            for name, grid in self.params.items():
+                entries = {}
+                for i, g in enumerate(grid):
+                    try:
+                        entries.setdefault(g, i)
+                    except TypeError:
+                        pass
+                table[name] = entries
+            self.__dict__["_lookup_table"] = table
+        return table
+
+    def index_of(self, name, value) -> int:
+        """The grid index of a (checked) value of control ``name``."""
+        try:
+            hit = self._lookup()[name].get(value)
+        except TypeError:
+            hit = None
+        if hit is not None and not isinstance(value, (bool, np.bool_)):
+            return hit
+        return next(i for i, g in enumerate(self.params[name]) if _same(g, value))
+
+    def indices(self, **values) -> dict:
+        """Each control's grid index for these values (defaults filled in): what the widget's ``values`` holds."""
+        values = self.check(**values)
+        return {name: self.index_of(name, values[name]) for name in self.params}
+
+    def from_indices(self, indices) -> dict:
+        """The values at these grid indices (missing controls: their defaults); ValueError for a bad index."""
+        unknown = sorted(set(indices) - set(self.params))
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no control {unknown[0]!r}")
+        out = {}
+        for name, grid in self.params.items():
+            if name not in indices:
+                out[name] = self.check(**{name: self.defaults[name]})[name]
+                continue
+            i = indices[name]
+            if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 0 <= i < len(grid):
+                raise ValueError(f"index {i!r} of control {name!r} is not in 0..{len(grid) - 1}")
+            out[name] = grid[int(i)]
+        return out
+
+    def frame_values(self, **values) -> dict:
+        """The values ``compute`` is run at for a picture of these values: canonical, with every
+        client-side control at the last value of its grid (both forms draw from this frame)."""
+        values = self.canonical(**values)
+        for name in self.client_side:
+            values[name] = self.params[name][-1]
+        return values
+
+    def frame_key(self, **values) -> str:
+        """The frame's key: the comma-joined grid indices of the controls that are not client-side
+        (of the canonical values), as the JavaScript runtime computes it."""
+        values = self.canonical(**values)
+        return ",".join(str(self.index_of(n, values[n])) for n in self.params if n not in self.client_side)
+
     # ---------------------------------------------------------------- compute + cache
     def _compute_checked(self, values, *, cached):
         values = self.canonical(**values)
@@ -269,8 +356,9 @@ class Explorer:
         return self._compute_checked(values, cached=False)
 
     def clear_cache(self, shared=True):
-        """Forget cached results (and, with ``shared``, the module-level caches in ``shared_caches``)."""
+        """Forget cached results and frames (and, with ``shared``, the module-level caches in ``shared_caches``)."""
         self.__dict__.pop("_cache", None)
+        self.__dict__.pop("_json_cache", None)
         if shared:
             for cached in self.shared_caches:
                 cached.cache_clear()
@@ -278,8 +366,19 @@ class Explorer:
     def compute(self, **values) -> dict:  # replaced by the wrapper in every subclass
         raise NotImplementedError
 
-    def draw(self, data, fig):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def frame_json(self, **values) -> tuple[str, str]:
+        """``(key, json)``: the frame for these values as the live widget sends it: ``compute`` at
+        :meth:`frame_values`, encoded by :func:`encode_json` (4 significant digits), cached."""
+        key = self.frame_key(**values)
+        cache = self.__dict__.setdefault("_json_cache", OrderedDict())
+        if key in cache:
+            cache.move_to_end(key)
+            return key, cache[key]
+        text = encode_json(self.compute(**self.frame_values(**values)))
+        cache[key] = text
+        if len(cache) > self.cache_size:
+            cache.popitem(last=False)
+        return key, text
 
     def grid_points(self, *, canonical=True, static=False):
         """Every combination of control values (only canonical ones by default).
@@ -300,121 +399,103 @@ class Explorer:
                 seen.add(key)
             yield values
 
-    # ---------------------------------------------------------------- matplotlib + widget
-    def render(self, fig=None, **values) -> bytes:
-        """PNG bytes of ``draw(compute(**values))`` (Agg, no pyplot, nothing displayed)."""
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        data = self.compute(**values)
-        if fig is None:
-            fig = Figure(figsize=self.figsize, dpi=self.dpi)
-        fig.clear()
-        FigureCanvasAgg(fig)
-        self.draw(data, fig)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=self.dpi, facecolor="white")
-        return buf.getvalue()
-
-    @staticmethod
-    def log_axis(ax, which="y"):
-        """Fast, readable log axis: no minor ticks, labels 0.01 ... 1000 or 10⁻⁵ (no mathtext)."""
-        from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
-
-        axis = ax.yaxis if which == "y" else ax.xaxis
-        (ax.set_yscale if which == "y" else ax.set_xscale)("log")
-        axis.set_major_locator(LogLocator(base=10, numticks=8))
-        axis.set_minor_locator(NullLocator())
-        axis.set_major_formatter(FuncFormatter(_log_label))
-
-    def widget(self):
-        """The live ipywidgets UI: controls over the grid and an Image redrawn on every change.
-
-        Numeric grids get a SelectionSlider (showing the value), categories a
-        Dropdown; every change recomputes and swaps the Image's PNG bytes, so
-        nothing is cleared and nothing flickers.
-
-        Returns a VBox with extra attributes ``controls`` (name -> widget) and
-        ``image`` (the Image widget), e.g. for tests.
-        """
-        import ipywidgets as W
-        from matplotlib.figure import Figure
-
-        controls = {}
-        for name, grid in self.params.items():
-            options = [(self.format_value(name, v), v) for v in grid]
-            common = dict(options=options, value=self.check(**{name: self.defaults[name]})[name],
-                          description=self.label(name), style={"description_width": "initial"})
-            if all(_is_number(v) for v in grid):
-                control = W.SelectionSlider(continuous_update=self.continuous_update, readout=True,
-                                            layout=W.Layout(width="330px"), **common)
-            else:  # categories: a drop-down, like the static form's <select>
-                control = W.Dropdown(layout=W.Layout(width="max-content", min_width="200px"), **common)
-            controls[name] = control
-
-        fig = Figure(figsize=self.figsize, dpi=self.dpi)
-        width = int(self.figsize[0] * self.dpi)
-
-        def current():
-            return {name: c.value for name, c in controls.items()}
-
-        image = W.Image(format="png", layout=W.Layout(width="100%", max_width=f"{width}px", height="auto"))
-
-        def update(change=None):
-            values = current()
-            for name, c in controls.items():
-                c.disabled = not self.is_active(name, values)
-            image.value = self.render(fig, **values)
-
-        for c in controls.values():
-            c.observe(update, names="value")
-        update()
-        header = W.HTML(f"<b>{html.escape(self.title)}</b><br><span style='font-size:90%'>"
-                        f"{html.escape(self.description)}</span>")
-        controls_box = W.HBox(list(controls.values()), layout=W.Layout(flex_flow="row wrap", grid_gap="2px 16px"))
-        box = W.VBox([header, controls_box, image], layout=W.Layout(padding="0 0 0 6px"))
-        box.controls = controls
-        box.image = image
-        return box
-
-    # ---------------------------------------------------------------- static HTML
-    def static_data(self) -> dict:
-        """What the static form embeds: controls, and every frame as references into a value pool.
-
-        Identical values (a grid, a contour set, a path shared by several
-        frames) are stored once in ``pool``; ``frames[key]`` maps each field to
-        its pool index, with ``key`` the comma-joined grid indices of the
-        non-client-side controls.
-        """
-        names = list(self.params)
-        pool, pool_index, frames = [], {}, {}
-        for values in self.grid_points(static=True):
-            idx = {n: next(i for i, g in enumerate(self.params[n]) if _same(g, values[n])) for n in names}
-            key = ",".join(str(idx[n]) for n in names if n not in self.client_side)
-            refs = {}
-            for field, v in self.compute(**values).items():
-                text = encode_json(v)
-                if text not in pool_index:
-                    pool_index[text] = len(pool)
-                    pool.append(text)
-                refs[field] = pool_index[text]
-            frames[key] = refs
+    # ---------------------------------------------------------------- what both forms share
+    def spec(self) -> dict:
+        """The controls, title and size: what the runtime needs besides the frames."""
         controls = []
-        for n in names:
-            grid = self.params[n]
+        for n, grid in self.params.items():
             cond = self.only_when.get(n, {})
             controls.append({
                 "name": n, "label": self.label(n),
                 "values": [list(v) if isinstance(v, tuple) else v for v in grid],
                 "labels": [self.format_value(n, v) for v in grid],
-                "def": next(i for i, g in enumerate(grid) if _same(g, self.defaults[n])),
+                "def": self.index_of(n, self.defaults[n]),
                 "client": n in self.client_side,
                 "kind": "range" if all(_is_number(v) for v in grid) else "select",
                 "when": {o: [i for i, g in enumerate(self.params[o]) if any(_same(g, a) for a in allowed)]
                          for o, allowed in cond.items()},
             })
-        return {"controls": controls, "pool": pool, "frames": frames,
-                "width": int(self.figsize[0] * self.dpi), "height": int(self.figsize[1] * self.dpi)}
+        return {"name": type(self).__name__.lower(), "title": self.title, "description": self.description,
+                "controls": controls, "width": int(self.figsize[0] * self.dpi),
+                "height": int(self.figsize[1] * self.dpi)}
+
+    # ---------------------------------------------------------------- live widget
+    def widget(self):
+        """The live widget: an anywidget drawing with the same JavaScript as the static form.
+
+        Moving a control sets the widget's ``values`` (grid indices); the kernel
+        runs ``compute`` (cached) and sends the frame as JSON (``key``, ``data``).
+        ``widget.set(lr=0.3)`` moves controls from Python; ``widget.current()``
+        returns the values shown. See :class:`mlcore.explore.widget.ExplorerWidget`.
+        """
+        from .widget import ExplorerWidget
+        return ExplorerWidget.for_explorer(self)
+
+    # ---------------------------------------------------------------- static HTML
+    def static_data(self) -> dict:
+        """What the static form embeds: :meth:`spec`, and every frame as references into a value pool.
+
+        Identical values (a grid, a contour set, a path shared by several
+        frames) are stored once in ``pool``, the most used first. A field with
+        the same value in every frame is stored once in ``const`` (field -> pool
+        index). ``frames`` is a flat list over every combination of the grid
+        indices of the controls that are not client-side (``dims`` holds their
+        grid sizes; the first control varies slowest, see :meth:`frame_index`):
+        for each canonical combination, the pool index of each name in ``fields``
+        (-1: this frame has no such field); 0 for combinations that are never
+        looked up (an inactive control off its default).
+        """
+        pool, pool_index, fields, field_index, frames = [], {}, [], {}, {}
+        names = [n for n in self.params if n not in self.client_side]
+        shared = {}    # id -> (object, text) for read-only arrays that frames share (kept alive here)
+        for values in self.grid_points(static=True):
+            refs = {}
+            for field, v in self.compute(**values).items():
+                hit = shared.get(id(v))
+                if hit is not None and hit[0] is v:
+                    text = hit[1]
+                else:
+                    text = encode_json(v)
+                    if _immutable(v):
+                        shared[id(v)] = (v, text)
+                if text not in pool_index:
+                    pool_index[text] = len(pool)
+                    pool.append(text)
+                if field not in field_index:
+                    field_index[field] = len(fields)
+                    fields.append(field)
+                refs[field_index[field]] = pool_index[text]
+            frames[self.frame_index(**values)] = refs
+        # Fields with one value everywhere are stored once.
+        first = next(iter(frames.values()))
+        const = {f: first[i] for i, f in enumerate(fields)
+                 if i in first and all(refs.get(i) == first[i] for refs in frames.values())}
+        varying = [i for i, f in enumerate(fields) if f not in const]
+        # Renumber the pool by how often frames refer to each value: frequent values get short indices.
+        counts = np.zeros(len(pool), dtype=np.int64)
+        for refs in frames.values():
+            for i in varying:
+                if i in refs:
+                    counts[refs[i]] += 1
+        order = np.argsort(-counts, kind="stable")
+        new_index = np.empty(len(pool), dtype=np.int64)
+        new_index[order] = np.arange(len(pool))
+        pool = [pool[i] for i in order]
+        dims = [len(self.params[n]) for n in names]
+        flat = [0] * int(np.prod(dims))
+        for k, refs in frames.items():
+            flat[k] = [int(new_index[refs[i]]) if i in refs else -1 for i in varying]
+        return {**self.spec(), "fields": [fields[i] for i in varying], "dims": dims,
+                "const": {f: int(new_index[i]) for f, i in const.items()}, "pool": pool, "frames": flat}
+
+    def frame_index(self, **values) -> int:
+        """The position of the frame for these values in the static form's ``frames`` list."""
+        values = self.canonical(**values)
+        k = 0
+        for n in self.params:
+            if n not in self.client_side:
+                k = k * len(self.params[n]) + self.index_of(n, values[n])
+        return k
 
     def _spec_json(self) -> str:
         data = self.static_data()
@@ -425,37 +506,16 @@ class Explorer:
         return text.replace("<", "\\u003c")
 
     def to_html(self) -> str:
-        """A self-contained ``<div>`` (inline style, data and script) whose controls work without a kernel."""
+        """A self-contained ``<div>`` (inline style, data and script) whose controls work without a kernel.
+
+        The script is the kit, the runtime and this explorer's draw file, read
+        from ``static/`` and inlined; it builds the controls and the SVG.
+        """
         uid = f"mlx-{type(self).__name__.lower()}-{next(_COUNTER)}"
-        spec = self._spec_json()
-        width, height = int(self.figsize[0] * self.dpi), int(self.figsize[1] * self.dpi)
-        rows = []
-        for name, grid in self.params.items():
-            cid = f"{uid}-c-{name}"
-            default = next(i for i, g in enumerate(grid) if _same(g, self.defaults[name]))
-            label = html.escape(self.label(name))
-            if all(_is_number(v) for v in grid):
-                control = (f'<input type="range" id="{cid}" min="0" max="{len(grid) - 1}" step="1" '
-                           f'value="{default}" aria-label="{label}">'
-                           f'<output id="{uid}-v-{name}" for="{cid}">'
-                           f'{html.escape(self.format_value(name, grid[default]))}</output>')
-            else:
-                opts = "".join(f'<option value="{i}"{" selected" if i == default else ""}>'
-                               f'{html.escape(self.format_value(name, v))}</option>' for i, v in enumerate(grid))
-                control = f'<select id="{cid}" aria-label="{label}">{opts}</select>'
-            rows.append(f'<div class="mlx-ctl" id="{uid}-box-{name}"><label for="{cid}">{label}</label>{control}</div>')
-        script = (_js.RUNTIME.replace("%%UID%%", uid).replace("%%KIT%%", _js.KIT)
-                  .replace("%%DRAW%%", self.draw_js.strip()))
-        style = _STYLE.replace("#UID", f"#{uid}")
-        return (f'<div class="mlx" id="{uid}">\n<style>{style}</style>\n'
-                f'<div class="mlx-title">{html.escape(self.title)}</div>\n'
-                f'<div class="mlx-desc">{html.escape(self.description)}</div>\n'
-                f'<div class="mlx-ctls">{"".join(rows)}</div>\n'
-                f'<svg id="{uid}-svg" class="mlx-svg" viewBox="0 0 {width} {height}" role="img" '
-                f'aria-label="{html.escape(self.title)}" preserveAspectRatio="xMidYMid meet"></svg>\n'
-                f'<div class="mlx-note" id="{uid}-note"></div>\n'
-                f'<script type="application/json" id="{uid}-data">{spec}</script>\n'
-                f'<script>{script}</script>\n</div>')
+        return (f'<div class="mlx" id="{uid}" data-explorer="{type(self).__name__.lower()}">'
+                f"<style>{_assets.css()}</style>\n"
+                f'<script type="application/json" id="{uid}-data">{self._spec_json()}</script>\n'
+                f"<script>{_assets.static_script(type(self), uid)}</script>\n</div>")
 
     def static(self):
         """The static form for a notebook cell (works on the published site, no kernel)."""
@@ -473,27 +533,3 @@ class Explorer:
 
     def __repr__(self):
         return f"{type(self).__name__}(controls={list(self.params)})"
-
-
-_STYLE = """
-#UID{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;
-background:#fff;border:1px solid #d8d8d8;border-radius:6px;padding:10px 12px;margin:10px 0;max-width:920px}
-#UID .mlx-title{font-weight:600;font-size:15px;margin-bottom:2px}
-#UID .mlx-desc{font-size:13px;color:#555;margin-bottom:6px}
-#UID .mlx-ctls{display:flex;flex-wrap:wrap;gap:4px 18px;margin:4px 0 6px}
-#UID .mlx-ctl{display:flex;align-items:center;gap:6px;font-size:13px}
-#UID .mlx-ctl label{color:#333}
-#UID .mlx-ctl input[type=range]{width:150px;margin:0;accent-color:#1f77b4}
-#UID .mlx-ctl output{display:inline-block;min-width:56px;font-variant-numeric:tabular-nums;font-weight:600}
-#UID .mlx-ctl select{font-size:13px;padding:1px 4px;border:1px solid #bbb;border-radius:3px;background:#fff;color:#222}
-#UID .mlx-off{opacity:.38}
-#UID .mlx-svg{width:100%;height:auto;display:block}
-#UID .mlx-svg text{font-family:inherit}
-#UID .mlx-svg .tk{font-size:11px;fill:#444}
-#UID .mlx-svg .lb{font-size:12.5px}
-#UID .mlx-svg .pt{font-size:13px;font-weight:600}
-#UID .mlx-svg .an{font-size:11.5px}
-#UID .mlx-svg .lg{font-size:11.5px}
-#UID .mlx-svg .st{font-size:13px}
-#UID .mlx-note{font-size:12px;color:#b00}
-"""

@@ -82,6 +82,7 @@ class DepthExplorer(Explorer):
               "scale": "small-init scale s"}
     only_when = {"scale": {"init": ["small"]}}
     figsize = (9.4, 4.0)
+    js = "depth.js"
     shared_caches = (_batch,)
 
     def format_value(self, name, value):
@@ -108,62 +109,6 @@ class DepthExplorer(Explorer):
         return {"layer": np.arange(1, depth + 1), "grad_norm": norms, "signal_rms": np.array(signal),
                 "loss": float(value), "ratio": float(norms[0] / norms[-1]), "verdict": verdict(norms),
                 "setting": f"depth {depth} · {activation} · {init_text}"}
-
-    def draw(self, data, fig):
-        fig.text(0.012, 0.955, data["setting"], fontsize=10.5, weight="bold")
-        fig.text(0.012, 0.895, data["verdict"], fontsize=10)
-        layer, g, s = data["layer"], data["grad_norm"], data["signal_rms"]
-        depth = len(layer)
-        ax = fig.add_axes([0.075, 0.15, 0.41, 0.64])
-        self.log_axis(ax)
-        ax.plot(layer, g, "-o", color="#d62728", ms=4, lw=1.6)
-        ax.set_ylim(*_window(g, 1e6))
-        ax.set_xlim(0.5, max(depth, 2) + 0.5)
-        ax.set_xlabel("layer ℓ (1 = next to the input)")
-        ax.set_ylabel("‖∂J/∂W⁽ℓ⁾‖")
-        ax.set_title("gradient norm per layer (backward)", fontsize=10, y=1.01)
-        ax.grid(color="0.93")
-        ax2 = fig.add_axes([0.575, 0.15, 0.41, 0.64])
-        self.log_axis(ax2)
-        ax2.plot(layer - 1, s, "-o", color="#1f77b4", ms=4, lw=1.6)
-        ax2.set_ylim(*_window(s, 1e3))
-        ax2.set_xlim(-0.5, max(depth - 1, 1) + 0.5)
-        ax2.set_xlabel("ℓ (a⁽⁰⁾ = the input x)")
-        ax2.set_ylabel("RMS of a⁽ℓ⁾")
-        ax2.set_title("forward signal per layer", fontsize=10, y=1.01)
-        ax2.grid(color="0.93")
-
-    draw_js = r"""
-function (ctx) {
-  var K = ctx.K, d = ctx.data, L = d.layer.length;
-  var y = K.wrap(12, 20, d.setting, K.W - 24, {bold: true});
-  y = K.wrap(12, y, d.verdict, K.W - 24);
-  function win(v, span) {          /* as _window in Python */
-    var lo = Math.min.apply(null, v), hi = Math.max.apply(null, v);
-    return K.decades(Math.min(lo, hi / span), Math.max(hi, lo * 10));
-  }
-  var top = y + 24, h = K.H - top - 52, cols = K.columns(2, 70, 92, 16);
-  var p = K.panel({x: cols[0].x, y: top, w: cols[0].w, h: h, xlim: [0.5, Math.max(L, 2) + 0.5], ylim: win(d.grad_norm, 1e6),
-                   ylog: true, xlabel: "layer \u2113 (1 = next to the input)", ylabel: "\u2016\u2202J/\u2202W\u207d\u2113\u207e\u2016",
-                   title: "gradient norm per layer (backward)", ylabelGap: 52, xfmt: function (t) { return String(Math.round(t)); },
-                   xticks: L <= 12 ? d.layer : undefined});
-  p.line(d.layer, d.grad_norm, {color: "#d62728", width: 1.8}).dots(d.layer, d.grad_norm, {color: "#d62728", r: 3});
-  var ell = d.layer.map(function (l) { return l - 1; });
-  var q = K.panel({x: cols[1].x, y: top, w: cols[1].w, h: h, xlim: [-0.5, Math.max(L - 1, 1) + 0.5], ylim: win(d.signal_rms, 1e3),
-                   ylog: true, xlabel: "\u2113 (a\u207d\u2070\u207e = the input x)", ylabel: "RMS of a\u207d\u2113\u207e",
-                   title: "forward signal per layer", ylabelGap: 52, xfmt: function (t) { return String(Math.round(t)); },
-                   xticks: L <= 12 ? ell : undefined});
-  q.line(ell, d.signal_rms, {color: "#1f77b4", width: 1.8}).dots(ell, d.signal_rms, {color: "#1f77b4", r: 3});
-}
-"""
-
-
-def _window(values, span):
-    """A log-axis range in whole decades covering the values and at least ``span`` (a ratio) below the largest
-    and 10 above the smallest, so a flat curve looks flat and a steep one fills the panel."""
-    lo, hi = float(np.min(values)), float(np.max(values))
-    a, b = min(lo, hi / span), max(hi, lo * 10)
-    return 10.0 ** np.floor(np.log10(a) + 1e-9), 10.0 ** np.ceil(np.log10(b) - 1e-9)
 
 
 def depth() -> DepthExplorer:

@@ -194,7 +194,16 @@ def _network_runs(seed):
     return None, losses, stop, outcome
 
 
-# ---------------------------------------------------------------------- text shared by the two renderers
+def _sweep(losses, stop, outcome, steps):
+    """The loss after ``steps`` steps (or where the run stopped) for every lr, NaN where it diverged by then."""
+    k = np.minimum(steps, stop)
+    sweep = losses[np.arange(len(LR_GRID)), k].copy()
+    diverged = (outcome == 2) & (stop <= steps)
+    sweep[diverged] = np.nan
+    return sweep, diverged
+
+
+# ---------------------------------------------------------------------- text for the drawing
 def regime_text(kind, lr, lam_max):
     """What theory says about step size lr (quadratics: exact; network: relative to the local estimate)."""
     t = 2.0 / lam_max
@@ -232,6 +241,7 @@ class StepSizeExplorer(Explorer):
                  "seed": {"setting": ["2-8-1 network"]}}
     client_side = ("steps",)
     figsize = (9.4, 3.9)
+    js = "step_size.js"
     shared_caches = (_quadratic_runs, _network_runs, network_lambda_max)
 
     def compute(self, *, setting, lr, x0, start, seed, steps):
@@ -243,8 +253,10 @@ class StepSizeExplorer(Explorer):
         ``lam_max``, ``threshold`` (2 / lam_max), ``lam_min`` (quadratics),
         ``exact`` (True for the quadratics), ``regime`` (text), ``sweep_lr``,
         ``sweep_loss`` (loss after ``steps`` for every lr; NaN where diverged),
-        ``sweep_diverged``, and the view: ``xlim``, ``ylim`` plus ``curve_x``,
-        ``curve_f`` (1-D) or ``contours`` (2-D, (levels, 121, 2)).
+        ``sweep_diverged``, ``sweep_by_steps`` (``sweep_loss`` for every value of
+        the steps grid, (len(STEPS_GRID), len(LR_GRID)): the drawing picks the row
+        of the current steps, since steps is client-side), and the view: ``xlim``,
+        ``ylim`` plus ``curve_x``, ``curve_f`` (1-D) or ``contours`` (2-D, (levels, 121, 2)).
         """
         kind = KIND[setting]
         i = LR_GRID.index(lr)
@@ -265,11 +277,10 @@ class StepSizeExplorer(Explorer):
             "lam_max": float(lam_max), "threshold": 2.0 / lam_max, "exact": kind != "network",
             "regime": regime_text(kind, lr, lam_max),
         }
-        k = np.minimum(steps, stop)
-        sweep = losses[np.arange(len(LR_GRID)), k].copy()
-        sweep_div = (outcome == 2) & (stop <= steps)
-        sweep[sweep_div] = np.nan
-        result.update(sweep_lr=np.array(LR_GRID), sweep_loss=sweep, sweep_diverged=sweep_div)
+        sweep, sweep_div = _sweep(losses, stop, outcome, steps)
+        by_steps = np.array([_sweep(losses, stop, outcome, s)[0] for s in STEPS_GRID])
+        result.update(sweep_lr=np.array(LR_GRID), sweep_loss=sweep, sweep_diverged=sweep_div,
+                      sweep_by_steps=by_steps)
         if kind == "1d":
             xs = np.linspace(-4.2, 4.2, 169)
             result.update(path=paths[i, : n + 1].copy(), lam_min=4.0, curve_x=xs, curve_f=2 * xs ** 2,
@@ -279,168 +290,6 @@ class StepSizeExplorer(Explorer):
                           contours=np.array([_ellipse(c) for c in CONTOUR_LEVELS]),
                           xlim=np.array(VIEW_2D[0]), ylim=np.array(VIEW_2D[1]))
         return result
-
-    # ------------------------------------------------------------------ matplotlib
-    def draw(self, data, fig):
-        kind, loss = data["kind"], data["loss"]
-        n = len(loss) - 1
-        fig.text(0.012, 0.955, f"η = {data['lr']:g}:  {data['regime']}",
-                 fontsize=10.5, weight="bold")
-        fig.text(0.012, 0.895, _summary(data, n), fontsize=10,
-                 color={"diverged": "#c00000", "converged": "#207020"}.get(data["outcome"], "#222"))
-        ax = fig.add_axes([0.085, 0.14, 0.37, 0.66])
-        if kind == "1d":
-            ax.plot(data["curve_x"], data["curve_f"], color="0.55", lw=1.5, label="f(x) = 2x²")
-            x = data["path"][:, 0]
-            ax.plot(x, loss, "-o", color="#1f77b4", ms=3.5, lw=1.2, label="iterates x_k")
-            ax.plot(x[:1], loss[:1], "o", color="#2ca02c", ms=7, label="start")
-            ax.set_xlim(*data["xlim"])
-            ax.set_ylim(*data["ylim"])
-            ax.set_xlabel("x")
-            ax.set_ylabel("f(x)")
-            ax.legend(loc="upper center", fontsize=8)
-        elif kind == "2d":
-            for c in data["contours"]:
-                ax.plot(c[:, 0], c[:, 1], color="0.78", lw=1)
-            p = data["path"]
-            ax.plot(p[:, 0], p[:, 1], "-o", color="#1f77b4", ms=3, lw=1.2, label="iterates w_k")
-            ax.plot(p[:1, 0], p[:1, 1], "o", color="#2ca02c", ms=7, label="start")
-            ax.plot([0], [0], "o", color="k", ms=5, label="minimum")
-            ax.set_xlim(*data["xlim"])
-            ax.set_ylim(*data["ylim"])
-            ax.set_aspect("equal", adjustable="box")
-            ax.set_xlabel("w₁")
-            ax.set_ylabel("w₂")
-            ax.legend(loc="lower right", fontsize=8)
-        else:
-            floor = loss[0] * 1e-3
-            self.log_axis(ax)
-            ax.plot(data["step"], np.maximum(loss, floor), color="#1f77b4", lw=1.8, label="training loss")
-            ax.axhline(loss[0], color="0.6", ls=":", lw=1, label="start")
-            ax.set_xlim(0, max(n, 1))
-            ax.set_xlabel("step k")
-            ax.set_ylabel("MSE loss J(w_k)")
-            ax.legend(loc="best", fontsize=8)
-        ax.grid(color="0.93")
-        ax.set_title("the run" if kind == "network" else "the iterates", fontsize=10, y=1.01)
-
-        ax2 = fig.add_axes([0.585, 0.14, 0.395, 0.66])
-        lrs, sweep, div = data["sweep_lr"], data["sweep_loss"], data["sweep_diverged"]
-        loss0 = loss[0]
-        floor = loss0 * CONVERGED
-        finite = np.isfinite(sweep)
-        shown = np.maximum(sweep[finite], floor)
-        lo = min(shown.min(), loss0) if shown.size else loss0
-        hi = max(shown.max(), loss0) * 10 if shown.size else loss0 * 10
-        lo, hi = _decades(lo / 3, hi)                                 # room under the lowest point
-        self.log_axis(ax2, "x")
-        self.log_axis(ax2, "y")
-        ax2.plot(lrs[finite], shown, "-o", color="#1f77b4", ms=3.5, lw=1, label=f"loss after {data['steps']} steps")
-        if div.any():
-            ax2.plot(lrs[div], np.full(div.sum(), hi / 3), "x", color="#d62728", ms=7, mew=2, label="diverged")
-        cur = np.flatnonzero(np.isclose(lrs, data["lr"]))[0]
-        ax2.plot([lrs[cur]], [hi / 3 if div[cur] else max(sweep[cur], floor)], "o", ms=12, mfc="none",
-                 mec="k", mew=1.5, label="current η")
-        tlabel = (f"2/λmax = {data['threshold']:.3g}" if data["exact"]
-                  else f"2/λ̂max ≈ {data['threshold']:.3g}")
-        ax2.axvline(data["threshold"], color="#d62728", ls="--", lw=1.5, label=tlabel)
-        if data["exact"]:
-            ax2.axvline(1 / data["lam_max"], color="0.45", ls=":", lw=1.3, label=f"1/λmax = {1 / data['lam_max']:.3g}")
-        ax2.axhline(loss0, color="0.6", ls=":", lw=1)
-        ax2.set_xlim(LR_GRID[0] / 1.3, LR_GRID[-1] * 1.3)
-        ax2.set_ylim(lo, hi)
-        ax2.set_xlabel("step size η")
-        ax2.set_ylabel("loss")
-        ax2.grid(color="0.93")
-        ax2.set_title("final loss for every η", fontsize=10, y=1.01)
-        ax2.legend(loc="best", fontsize=8)
-
-    draw_js = r"""
-function (ctx) {
-  var K = ctx.K, d = ctx.data, steps = ctx.values.steps, lrs = ctx.grid("lr"), lr = ctx.values.lr;
-  var n = Math.min(steps, d.loss.length - 1), loss = d.loss.slice(0, n + 1);
-  var outcome = (d.outcome !== "running" && d.stopped_at <= steps) ? d.outcome : "running";
-  var y = K.wrap(12, 20, d.regime, K.W - 24, {bold: true});
-  var summary = outcome === "diverged" ? "diverged at step " + d.stopped_at + ": the loss exceeded 10\u2074 \u00d7 its start value (run stopped)"
-    : outcome === "converged" ? "converged at step " + d.stopped_at + ": the loss fell below 10\u207b\u00b9\u2076 \u00d7 its start value"
-    : "loss after " + n + " steps: " + K.fmt(loss[n]) + "   (start: " + K.fmt(loss[0]) + ")";
-  y = K.wrap(12, y, summary, K.W - 24, {color: outcome === "diverged" ? "#c00000" : outcome === "converged" ? "#207020" : "#222"});
-  var top = y + 26, h = K.H - top - 52, p, cols = K.columns(2, 62, 104, 16), c0 = cols[0], c1 = cols[1];
-  if (d.kind === "1d") {
-    p = K.panel({x: c0.x, y: top, w: c0.w, h: h, xlim: d.xlim, ylim: d.ylim, xlabel: "x", ylabel: "f(x)", title: "the iterates", ylabelGap: 40});
-    p.line(d.curve_x, d.curve_f, {color: "#8c8c8c", width: 1.5});
-    var xs = d.path.slice(0, n + 1).map(function (r) { return r[0]; });
-    p.line(xs, loss, {color: "#1f77b4", width: 1.3}).dots(xs, loss, {color: "#1f77b4", r: 2.6});
-    p.dots([xs[0]], [loss[0]], {color: "#2ca02c", r: 5});
-    p.legend([{label: "f(x) = 2x\u00b2", color: "#8c8c8c"}, {label: "iterates x_k", color: "#1f77b4", marker: true},
-              {label: "start", color: "#2ca02c", marker: true}], "uc");
-  } else if (d.kind === "2d") {
-    var pw = c0.w, ph = h, sx = (d.xlim[1] - d.xlim[0]) / pw, sy = (d.ylim[1] - d.ylim[0]) / ph;
-    if (sx > sy) { ph = (d.ylim[1] - d.ylim[0]) / sx; } else { pw = (d.xlim[1] - d.xlim[0]) / sy; }
-    p = K.panel({x: c0.x + (c0.w - pw) / 2, y: top + (h - ph) / 2, w: pw, h: ph, xlim: d.xlim, ylim: d.ylim,
-                 xlabel: "w\u2081", ylabel: "w\u2082", title: "the iterates", ylabelGap: 34});
-    d.contours.forEach(function (c) {
-      p.line(c.map(function (r) { return r[0]; }), c.map(function (r) { return r[1]; }), {color: "#c8c8c8", width: 1});
-    });
-    var px = d.path.slice(0, n + 1).map(function (r) { return r[0]; }), py = d.path.slice(0, n + 1).map(function (r) { return r[1]; });
-    p.line(px, py, {color: "#1f77b4", width: 1.3}).dots(px, py, {color: "#1f77b4", r: 2.4});
-    p.dots([px[0]], [py[0]], {color: "#2ca02c", r: 5}).dots([0], [0], {color: "#000", r: 4});
-    p.legend([{label: "iterates w_k", color: "#1f77b4", marker: true}, {label: "start", color: "#2ca02c", marker: true},
-              {label: "minimum", color: "#000", marker: true}], ["lr", "ur", "ll", "ul"], [[px, py]]);
-  } else {
-    var lmin = Infinity, lmax = 0;
-    loss.forEach(function (v) { if (v > 0) { lmin = Math.min(lmin, v); lmax = Math.max(lmax, v); } });
-    var yl = K.decades(Math.min(lmin, loss[0] / 10), Math.max(lmax, loss[0] * 10));
-    p = K.panel({x: c0.x, y: top, w: c0.w, h: h, xlim: [0, Math.max(n, 1)], ylim: yl, ylog: true,
-                 xlabel: "step k", ylabel: "MSE loss J(w_k)", title: "the run", ylabelGap: 44});
-    p.hline(loss[0], {color: "#999", dash: "2 3"});
-    p.line(d.step.slice(0, n + 1), loss, {color: "#1f77b4", width: 1.8});
-    if (n <= 30) { p.dots(d.step.slice(0, n + 1), loss, {color: "#1f77b4", r: 2.4}); }
-    p.legend([{label: "training loss", color: "#1f77b4"}, {label: "start", color: "#999", dash: "2 3"}],
-             ["ur", "lr", "ul", "ll"], [[d.step.slice(0, n + 1), loss]]);
-  }
-  // the sweep: loss after the same number of steps for every step size
-  var fx = [], fy = [], dxs = [], loss0 = loss[0], floor = loss0 * 1e-16, cur = null, curDiv = false;
-  for (var i = 0; i < lrs.length; i++) {
-    var f = ctx.frame({lr: i}), k = Math.min(steps, f.loss.length - 1);
-    var div = f.outcome === "diverged" && f.stopped_at <= steps;
-    if (div) { dxs.push(lrs[i]); } else { fx.push(lrs[i]); fy.push(Math.max(f.loss[k], floor)); }
-    if (i === ctx.index.lr) { cur = div ? null : Math.max(f.loss[k], floor); curDiv = div; }
-  }
-  var lo = Math.min.apply(null, fy.concat([loss0])), hi = Math.max.apply(null, fy.concat([loss0])) * 10;
-  var yr = K.decades(lo / 3, hi);   /* as in draw(): room under the lowest point */
-  var q = K.panel({x: c1.x, y: top, w: c1.w, h: h, xlim: [lrs[0] / 1.3, lrs[lrs.length - 1] * 1.3], ylim: yr,
-                   xlog: true, ylog: true, xlabel: "step size \u03b7", ylabel: "loss",
-                   title: "final loss for every \u03b7", ylabelGap: 44});
-  q.hline(loss0, {color: "#999", dash: "2 3"});
-  var tlabel = d.exact ? "2/\u03bbmax = " + K.fmt(d.threshold, 3) : "2/\u03bb\u0302max \u2248 " + K.fmt(d.threshold, 3);
-  q.vline(d.threshold, {color: "#d62728", dash: "6 4"});
-  if (d.exact) { q.vline(1 / d.lam_max, {color: "#777", dash: "2 3"}); }
-  q.line(fx, fy, {color: "#1f77b4", width: 1}).dots(fx, fy, {color: "#1f77b4", r: 3});
-  var ytop = yr[1] / 3;
-  q.dots(dxs, dxs.map(function () { return ytop; }), {color: "#d62728", marker: "x", r: 4});
-  q.dots([lr], [curDiv ? ytop : cur], {hollow: true, color: "#000", r: 7, strokeWidth: 1.6});
-  var items = [{label: "loss after " + steps + " steps", color: "#1f77b4", marker: true}];
-  if (dxs.length) { items.push({label: "diverged", color: "#d62728", marker: "x"}); }
-  items.push({label: "current \u03b7", color: "#000", marker: true, hollow: true});
-  items.push({label: tlabel, color: "#d62728", dash: "6 4"});
-  if (d.exact) { items.push({label: "1/\u03bbmax = " + K.fmt(1 / d.lam_max, 3), color: "#777", dash: "2 3"}); }
-  q.legend(items, ["ll", "lr", "ul", "ur"], [[fx, fy], [dxs, dxs.map(function () { return ytop; })]]);
-}
-"""
-
-
-def _decades(lo, hi):
-    return 10.0 ** np.floor(np.log10(lo) + 1e-9), 10.0 ** np.ceil(np.log10(hi) - 1e-9)
-
-
-def _summary(data, n):
-    if data["outcome"] == "diverged":
-        return f"diverged at step {data['stopped_at']}: the loss exceeded 10⁴ × its start value (run stopped)"
-    if data["outcome"] == "converged":
-        return f"converged at step {data['stopped_at']}: the loss fell below 10⁻¹⁶ × its start value"
-    loss = data["loss"]
-    return f"loss after {n} steps: {loss[-1]:.4g}   (start: {loss[0]:.4g})"
 
 
 def step_size() -> StepSizeExplorer:

@@ -1,31 +1,17 @@
-"""The JavaScript of the static explorers, as Python strings (so the package needs no data files).
-
-``RUNTIME`` is the shell every static explorer shares: it reads the embedded
-JSON, wires the controls, looks frames up and calls the explorer's draw
-function. ``KIT`` is a tiny SVG plotting kit (axes, linear and log ticks,
-lines, markers, reference lines, legends) that the draw functions use. Both are
-plain ES5, need no library and fetch nothing.
-
-A draw function is ``function (ctx) { ... }`` with
-
-- ``ctx.data``: the precomputed frame for the current control values (the dict
-  ``compute`` returned, numbers rounded to 4 significant digits);
-- ``ctx.values`` / ``ctx.index``: each control's current value / grid index;
-- ``ctx.frame({name: index, ...})``: another frame (the current values with
-  some replaced), e.g. to sweep one control;
-- ``ctx.grid(name)``: a control's list of values;
-- ``ctx.K``: the plotting kit for this drawing: ``K.W`` x ``K.H`` is the drawing
-  area in pixels (the width follows the page, between 520 px and the design
-  width, so text keeps its size), ``K.columns(n, left, gap, right)`` lays out
-  panel boxes, ``K.panel({...})`` returns a panel with ``line``, ``dots``,
-  ``vline``, ``hline``, ``text``, ``legend``; ``K.wrap`` writes wrapped text.
-"""
-
-KIT = r"""
+/* mlcore explorers: the SVG plotting kit shared by every draw function.
+ *
+ * makeKit(uid, W, H) returns a kit K that collects SVG markup for a drawing of
+ * W x H pixels; K.flush() returns it. Plain ES5, no library, nothing fetched.
+ * A draw function uses: K.W, K.H, K.COLORS, K.fmt(v, digits), K.decades(lo, hi),
+ * K.columns(n, left, gap, right), K.panel({...}), K.text, K.wrap, K.describe.
+ * A panel (axes with ticks, grid and labels) has line, dots, polygon, arrow, bars,
+ * vline, hline, text and legend, each returning the panel.
+ */
+/* exported makeKit */
 function makeKit(uid, W, H) {
-  var out = [], clipCount = 0;
+  var out = [], clipCount = 0, description = "";
   var COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#7f7f7f"];
-  function esc(s) { return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
+  function esc(s) { return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"); }
   function attrs(a) {
     var s = "";
     for (var k in a) { if (a[k] !== undefined && a[k] !== null) { s += " " + k + '="' + esc(a[k]) + '"'; } }
@@ -71,6 +57,22 @@ function makeKit(uid, W, H) {
   function decades(lo, hi) {
     return [Math.pow(10, Math.floor(Math.log10(lo) + 1e-9)), Math.pow(10, Math.ceil(Math.log10(hi) - 1e-9))];
   }
+  /* One marker at pixel (X, Y): "o" circle (default), "s" square, "^" triangle, "x" cross. */
+  function marker(X, Y, shape, r, fill, stroke, sw) {
+    if (shape === "x") {
+      el("path", {d: "M" + (X - r) + " " + (Y - r) + "L" + (X + r) + " " + (Y + r) + "M" + (X - r) + " " + (Y + r) +
+                  "L" + (X + r) + " " + (Y - r), stroke: stroke, "stroke-width": 2, fill: "none"});
+    } else if (shape === "s") {
+      var q = r2(r * 0.9);
+      el("rect", {x: r2(X - q), y: r2(Y - q), width: r2(2 * q), height: r2(2 * q), fill: fill, stroke: stroke, "stroke-width": sw});
+    } else if (shape === "^") {
+      var t = r * 1.2;
+      el("path", {d: "M" + r2(X) + " " + r2(Y - t) + "L" + r2(X + t * 0.95) + " " + r2(Y + t * 0.7) + "L" + r2(X - t * 0.95) +
+                  " " + r2(Y + t * 0.7) + "Z", fill: fill, stroke: stroke, "stroke-width": sw});
+    } else {
+      el("circle", {cx: X, cy: Y, r: r, fill: fill, stroke: stroke, "stroke-width": sw});
+    }
+  }
   function panel(o) {
     var x0 = o.x, y0 = o.y, w = o.w, h = o.h;
     var fx = o.xlog ? Math.log10 : function (v) { return v; };
@@ -82,32 +84,34 @@ function makeKit(uid, W, H) {
     p.ok = function (x, y) {
       return x !== null && y !== null && isFinite(x) && isFinite(y) && (!o.xlog || x > 0) && (!o.ylog || y > 0);
     };
-    var cid = uid + "-clip" + (clipCount++);
+    var cid = uid + "-clip" + (clipCount++), clip = "url(#" + cid + ")";
     el("clipPath", {id: cid}, "<rect" + attrs({x: x0, y: y0, width: w, height: h}) + "/>");
     el("rect", {x: x0, y: y0, width: w, height: h, fill: "#fff", stroke: "none"});
     var xt = o.xticks || (o.xlog ? logTicks(o.xlim[0], o.xlim[1]) : linTicks(o.xlim[0], o.xlim[1], o.nx || 6));
     var yt = o.yticks || (o.ylog ? logTicks(o.ylim[0], o.ylim[1]) : linTicks(o.ylim[0], o.ylim[1], o.ny || 5));
-    xt.forEach(function (t) {
+    var grid = o.grid === false ? "none" : "#e6e6e6";
+    xt.forEach(function (t, i) {
       var X = r2(p.X(t));
-      el("line", {x1: X, x2: X, y1: y0, y2: y0 + h, stroke: "#e6e6e6"});
+      el("line", {x1: X, x2: X, y1: y0, y2: y0 + h, stroke: grid});
       el("line", {x1: X, x2: X, y1: y0 + h, y2: y0 + h + 4, stroke: "#444"});
       el("text", {x: X, y: y0 + h + 16, "text-anchor": "middle", "class": "tk"},
-         esc(o.xlog ? logLabel(t) : (o.xfmt ? o.xfmt(t) : fmt(t))));
+         esc(o.xlabels ? o.xlabels[i] : o.xlog ? logLabel(t) : (o.xfmt ? o.xfmt(t) : fmt(t))));
     });
     yt.forEach(function (t) {
       var Y = r2(p.Y(t));
-      el("line", {x1: x0, x2: x0 + w, y1: Y, y2: Y, stroke: "#e6e6e6"});
+      el("line", {x1: x0, x2: x0 + w, y1: Y, y2: Y, stroke: grid});
       el("line", {x1: x0 - 4, x2: x0, y1: Y, y2: Y, stroke: "#444"});
       el("text", {x: x0 - 7, y: Y + 4, "text-anchor": "end", "class": "tk"},
          esc(o.ylog ? logLabel(t) : (o.yfmt ? o.yfmt(t) : fmt(t))));
     });
-    el("rect", {x: x0, y: y0, width: w, height: h, fill: "none", stroke: "#444"});
     if (o.xlabel) { el("text", {x: x0 + w / 2, y: y0 + h + 34, "text-anchor": "middle", "class": "lb"}, esc(o.xlabel)); }
     if (o.ylabel) {
       el("text", {x: x0 - (o.ylabelGap || 46), y: y0 + h / 2, "text-anchor": "middle", "class": "lb",
                   transform: "rotate(-90 " + (x0 - (o.ylabelGap || 46)) + " " + (y0 + h / 2) + ")"}, esc(o.ylabel));
     }
     if (o.title) { el("text", {x: x0 + w / 2, y: y0 - 8, "text-anchor": "middle", "class": "pt"}, esc(o.title)); }
+    /* The frame is drawn last (p.frame), so that filled regions do not cover it. */
+    p.frame = function () { el("rect", {x: x0, y: y0, width: w, height: h, fill: "none", stroke: "#444"}); return p; };
     function pathD(xs, ys) {
       var d = "", pen = false;
       for (var i = 0; i < xs.length; i++) {
@@ -122,7 +126,43 @@ function makeKit(uid, W, H) {
       if (d) {
         el("path", {d: d, fill: "none", stroke: s.color || COLORS[0], "stroke-width": s.width || 2,
                     "stroke-dasharray": s.dash, opacity: s.opacity, "stroke-linejoin": "round",
-                    "clip-path": "url(#" + cid + ")"});
+                    "clip-path": clip});
+      }
+      return p;
+    };
+    /* A filled polygon, points [[x, y], ...] in data coordinates (fewer than 3: nothing). */
+    p.polygon = function (pts, s) {
+      s = s || {};
+      if (!pts || pts.length < 3) { return p; }
+      var d = "";
+      for (var i = 0; i < pts.length; i++) { d += (i ? "L" : "M") + r2(p.X(pts[i][0])) + " " + r2(p.Y(pts[i][1])); }
+      el("path", {d: d + "Z", fill: s.fill || COLORS[0], "fill-opacity": s.opacity, stroke: s.stroke || "none",
+                  "clip-path": clip});
+      return p;
+    };
+    /* An arrow from (x1, y1) to (x2, y2) in data coordinates, head of s.head pixels. */
+    p.arrow = function (x1, y1, x2, y2, s) {
+      s = s || {};
+      if (!p.ok(x1, y1) || !p.ok(x2, y2)) { return p; }
+      var X1 = p.X(x1), Y1 = p.Y(y1), X2 = p.X(x2), Y2 = p.Y(y2), L = Math.sqrt((X2 - X1) * (X2 - X1) + (Y2 - Y1) * (Y2 - Y1));
+      if (L < 1) { return p; }
+      var ux = (X2 - X1) / L, uy = (Y2 - Y1) / L, hd = s.head || 9, c = s.color || "#222";
+      el("path", {d: "M" + r2(X1) + " " + r2(Y1) + "L" + r2(X2 - ux * hd * 0.8) + " " + r2(Y2 - uy * hd * 0.8), stroke: c,
+                  "stroke-width": s.width || 2, fill: "none", "clip-path": clip});
+      el("path", {d: "M" + r2(X2) + " " + r2(Y2) + "L" + r2(X2 - ux * hd - uy * hd * 0.45) + " " + r2(Y2 - uy * hd + ux * hd * 0.45) +
+                  "L" + r2(X2 - ux * hd + uy * hd * 0.45) + " " + r2(Y2 - uy * hd - ux * hd * 0.45) + "Z", fill: c, stroke: "none",
+                  "clip-path": clip});
+      return p;
+    };
+    /* Vertical bars from 0 to ys[i] at xs[i], s.width pixels wide, colours s.colors[i] or s.color. */
+    p.bars = function (xs, ys, s) {
+      s = s || {};
+      var bw = s.width || 16, Y0 = p.Y(0);
+      for (var i = 0; i < xs.length; i++) {
+        if (!p.ok(xs[i], ys[i])) { continue; }
+        var X = p.X(xs[i]), Y = p.Y(ys[i]);
+        el("rect", {x: r2(X - bw / 2), y: r2(Math.min(Y, Y0)), width: bw, height: r2(Math.max(Math.abs(Y0 - Y), 0.6)),
+                    fill: (s.colors ? s.colors[i] : s.color) || COLORS[0], stroke: s.stroke, "stroke-width": s.stroke ? 1 : undefined});
       }
       return p;
     };
@@ -133,14 +173,8 @@ function makeKit(uid, W, H) {
         var X = r2(p.X(xs[i])), Y = r2(p.Y(ys[i]));
         if (X < x0 - 1 || X > x0 + w + 1 || Y < y0 - 1 || Y > y0 + h + 1) { continue; }
         var c = (s.colors ? s.colors[i] : s.color) || COLORS[0];
-        if (s.marker === "x") {
-          var r = s.r || 4;
-          el("path", {d: "M" + (X - r) + " " + (Y - r) + "L" + (X + r) + " " + (Y + r) + "M" + (X - r) + " " + (Y + r) +
-                      "L" + (X + r) + " " + (Y - r), stroke: c, "stroke-width": 2, fill: "none"});
-        } else {
-          el("circle", {cx: X, cy: Y, r: s.r || 3, fill: s.hollow ? "none" : c, stroke: s.stroke || c,
-                        "stroke-width": s.strokeWidth || 1});
-        }
+        var shape = s.markers ? s.markers[i] : s.marker;
+        marker(X, Y, shape, s.r || (shape === "x" ? 4 : 3), s.hollow ? "none" : c, s.stroke || c, s.strokeWidth || 1);
       }
       return p;
     };
@@ -154,7 +188,7 @@ function makeKit(uid, W, H) {
       if (s.label) {
         var right = X < x0 + w * 0.6;
         el("text", {x: right ? X + 4 : X - 4, y: y0 + (s.dy || 14), "text-anchor": right ? "start" : "end",
-                    fill: s.color || "#d62728", "class": "an"}, esc(s.label));
+                    fill: s.textColor || "#222", "class": "an"}, esc(s.label));
       }
       return p;
     };
@@ -165,18 +199,18 @@ function makeKit(uid, W, H) {
       if (Y < y0 || Y > y0 + h) { return p; }
       el("line", {x1: x0, x2: x0 + w, y1: Y, y2: Y, stroke: s.color || "#999", "stroke-width": s.width || 1,
                   "stroke-dasharray": s.dash});
-      if (s.label) { el("text", {x: x0 + w - 4, y: Y - 4, "text-anchor": "end", fill: s.color || "#666", "class": "an"}, esc(s.label)); }
+      if (s.label) { el("text", {x: x0 + w - 4, y: Y - 4, "text-anchor": "end", fill: s.textColor || "#555", "class": "an"}, esc(s.label)); }
       return p;
     };
     /* Text at data coordinates (x, y), or at a fraction of the panel with s.frac. */
     p.text = function (x, y, str, s) {
       s = s || {};
       var X = s.frac ? x0 + x * w : p.X(x), Y = s.frac ? y0 + (1 - y) * h : p.Y(y);
-      el("text", {x: r2(X), y: r2(Y), "text-anchor": s.anchor || "start", fill: s.color || "#222",
+      el("text", {x: r2(X + (s.dx || 0)), y: r2(Y + (s.dy || 0)), "text-anchor": s.anchor || "start", fill: s.color || "#222",
                   "class": s.cls || "an", "font-weight": s.bold ? "bold" : undefined}, esc(str));
       return p;
     };
-    /* items: [{label, color, dash, marker}] drawn in a box at a corner ("ul", "uc", "ur", "ll", "lc", "lr").
+    /* items: [{label, color, dash, marker, hollow}] drawn in a box at a corner ("ul", "uc", "ur", "ll", "lc", "lr").
        With avoid = [[xs, ys], ...] (data points), corner may be a list of candidates: the one covering
        the fewest points wins (ties: the first listed). */
     p.legend = function (items, corner, avoid) {
@@ -200,13 +234,12 @@ function makeKit(uid, W, H) {
         if (count < fewest) { fewest = count; best = c; }
       });
       var bxy = place(best), bx = bxy[0], by = bxy[1];
-      el("rect", {x: bx, y: by, width: bw, height: bh, fill: "#fff", "fill-opacity": 0.85, stroke: "#ccc", rx: 3});
+      el("rect", {x: bx, y: by, width: bw, height: bh, fill: "#fff", stroke: "#bbb", rx: 3});
       items.forEach(function (it, i) {
         var yy = by + 4 + lh * i + lh / 2;
-        if (it.marker === "x") {
-          el("path", {d: "M" + (bx + 12) + " " + (yy - 4) + "l8 8m0 -8l-8 8", stroke: it.color, "stroke-width": 2});
-        } else if (it.marker) {
-          el("circle", {cx: bx + 16, cy: yy, r: 3.5, fill: it.hollow ? "none" : it.color, stroke: it.color, "stroke-width": 1.5});
+        if (it.marker) {
+          var shape = it.marker === true ? "o" : it.marker;
+          marker(bx + 16, yy, shape, shape === "x" ? 4 : 3.5, it.hollow ? "none" : it.color, it.color, 1.5);
         } else {
           el("line", {x1: bx + 6, x2: bx + 26, y1: yy, y2: yy, stroke: it.color, "stroke-width": it.width || 2,
                       "stroke-dasharray": it.dash});
@@ -215,6 +248,7 @@ function makeKit(uid, W, H) {
       });
       return p;
     };
+    if (!o.frameLast) { p.frame(); }
     return p;
   }
   return {
@@ -245,111 +279,10 @@ function makeKit(uid, W, H) {
       for (var i = 0; i < n; i++) { boxes.push({x: left + i * (w + gap), w: w}); }
       return boxes;
     },
+    /* What the drawing shows, in words: the SVG's accessible name (after the explorer's title). */
+    describe: function (text) { description = String(text); },
+    description: function () { return description; },
     raw: function (markup) { out.push(markup); },
     flush: function () { var s = out.join(""); out = []; clipCount = 0; return s; }
   };
 }
-"""
-
-RUNTIME = r"""
-(function () {
-  "use strict";
-  var UID = "%%UID%%";
-  var root = document.getElementById(UID);
-  if (!root || root.getAttribute("data-mlx-ready")) { return; }
-  root.setAttribute("data-mlx-ready", "1");
-  var spec = JSON.parse(document.getElementById(UID + "-data").textContent);
-  var svg = document.getElementById(UID + "-svg");
-  var note = document.getElementById(UID + "-note");
-  %%KIT%%
-  var DRAW = %%DRAW%%;
-  var K = null;
-  /* Draw at the SVG's on-screen width (so text keeps its size), between 520 px and the design width. */
-  function currentWidth() {
-    var w = Math.floor(svg.getBoundingClientRect().width || spec.width);
-    return Math.max(520, Math.min(spec.width, w));
-  }
-  var controls = spec.controls, byName = {}, state = {}, cache = {};
-  controls.forEach(function (c) { byName[c.name] = c; state[c.name] = c.def; });
-  function active(c, st) {
-    for (var other in c.when) { if (c.when[other].indexOf(st[other]) < 0) { return false; } }
-    return true;
-  }
-  function keyOf(st) {
-    var parts = [];
-    controls.forEach(function (c) {
-      if (c.client) { return; }
-      parts.push(active(c, st) ? st[c.name] : c.def);
-    });
-    return parts.join(",");
-  }
-  function frameAt(st) {
-    var key = keyOf(st);
-    if (!(key in cache)) {
-      var refs = spec.frames[key];
-      if (!refs) { return null; }
-      var f = {};
-      for (var k in refs) { f[k] = spec.pool[refs[k]]; }
-      cache[key] = f;
-    }
-    return cache[key];
-  }
-  function ctxFor() {
-    var values = {};
-    controls.forEach(function (c) { values[c.name] = c.values[state[c.name]]; });
-    return {
-      data: frameAt(state), values: values, index: state, K: K, W: K.W, H: K.H,
-      frame: function (over) {
-        var st = {};
-        for (var k in state) { st[k] = state[k]; }
-        for (var j in over) { st[j] = over[j]; }
-        return frameAt(st);
-      },
-      grid: function (name) { return byName[name].values; }
-    };
-  }
-  var pending = false;
-  function redraw() {
-    pending = false;
-    controls.forEach(function (c) {
-      var box = document.getElementById(UID + "-box-" + c.name);
-      var on = active(c, state);
-      box.className = on ? "mlx-ctl" : "mlx-ctl mlx-off";
-      document.getElementById(UID + "-c-" + c.name).disabled = !on;
-      var outEl = document.getElementById(UID + "-v-" + c.name);
-      if (outEl) { outEl.textContent = c.labels[state[c.name]]; }
-    });
-    try {
-      var W = currentWidth();
-      K = makeKit(UID, W, spec.height);
-      svg.setAttribute("viewBox", "0 0 " + W + " " + spec.height);
-      var ctx = ctxFor();
-      if (!ctx.data) { throw new Error("no precomputed frame for " + keyOf(state)); }
-      DRAW(ctx);
-      svg.innerHTML = K.flush();
-      note.textContent = "";
-    } catch (err) {
-      if (K) { K.flush(); }
-      note.textContent = "explorer error: " + err.message;
-    }
-  }
-  function schedule() {
-    if (pending) { return; }
-    pending = true;
-    (window.requestAnimationFrame || function (f) { return setTimeout(f, 16); })(redraw);
-  }
-  controls.forEach(function (c) {
-    var input = document.getElementById(UID + "-c-" + c.name);
-    var onChange = function () { state[c.name] = parseInt(input.value, 10); schedule(); };
-    input.addEventListener("input", onChange);
-    input.addEventListener("change", onChange);
-  });
-  var lastWidth = null;
-  window.addEventListener("resize", function () {
-    var w = currentWidth();
-    if (w !== lastWidth) { lastWidth = w; schedule(); }
-  });
-  redraw();
-  lastWidth = currentWidth();
-})();
-"""
