@@ -13,9 +13,10 @@ so all of them see the same machine load), median of ``--repeats`` epochs:
 - ``scikit-learn``: ``MLPClassifier(solver="sgd")`` with the same architecture,
   batch size and step size, one ``partial_fit`` pass.
 
-PyTorch and scikit-learn are optional extras, not part of the course
-environment (``.venv/bin/pip install -r benchmarks/requirements-compare.txt``);
-without them their rows are skipped with a message. Nothing here asserts a time.
+PyTorch is an optional extra, not part of the course environment
+(``.venv/bin/pip install -r benchmarks/requirements-compare.txt``); scikit-learn
+is pinned in requirements.txt. A missing one's rows are skipped with a message.
+Nothing here asserts a time.
 
     .venv/bin/python benchmarks/bench_train.py            # all configurations
     .venv/bin/python benchmarks/bench_train.py --quick    # the headline configuration only
@@ -121,9 +122,9 @@ IMPLEMENTATIONS = [
     ("mlcore", run_mlcore, None),
     ("GEMM floor", run_gemm_floor, None),
     ("PyTorch CPU", run_torch, None if torch is not None else
-     "PyTorch is not installed (optional: pip install -r benchmarks/requirements-compare.txt)"),
+     "PyTorch is not installed (optional: .venv/bin/pip install -r benchmarks/requirements-compare.txt)"),
     ("scikit-learn", run_sklearn, None if MLPClassifier is not None else
-     "scikit-learn is not installed (optional: pip install -r benchmarks/requirements-compare.txt)"),
+     "scikit-learn is not installed (it is pinned in requirements.txt: python3 tasks.py build installs it)"),
 ]
 
 
