@@ -47,7 +47,7 @@ def train_curve(model, loss, X, y, *, batch_size=None, lr, updates, record_every
     loss : Loss or str
     X, y : the whole training set (the loss recorded is over all of it)
     batch_size : None (batch GD), 1 (SGD) or B (mini-batch); batches are drawn
-        by reshuffling every epoch, as :func:`mlcore.fit` does
+        by reshuffling every epoch, as :func:`mlcore.training.fit` does
     lr : float, the step size
     updates : int, the number of parameter updates to make
     record_every : int, evaluate the full training loss every this many updates
