@@ -36,6 +36,11 @@ approx          one-hidden-layer networks built to approximate f (universal appr
 descent         gradient descent on explicit functions, quadratics, stopping rules (Ch. 5)
 backprop_cost   counting and timing finite-difference vs back-propagated gradients (Ch. 7)
 autodiff_cost   jacfwd/jacrev, pass, multiply-add and memory counts of forward/reverse mode (Ch. 8)
+batching        SGD regimes' loss curves, Hessians and condition numbers, signal variances (Ch. 9)
+surfaces        the Rosenbrock function and optimizer trajectories on 2-D surfaces (Ch. 10)
+model_selection k-fold splits and cross-validation (Ch. 11)
+blocks          LayerNorm, Residual and DeepNet, for the remedies of vanishing gradients (Ch. 12)
+recipes         the lectures' regression and classification recipes, metrics, repeated hold-out (Ch. 13)
 """
 
 from . import (activations, autograd, data, gradcheck, init, layers, losses, network, optim, plot,
