@@ -41,7 +41,8 @@ import numpy as np
 from mlcore import explore
 
 EXPLORERS = {"step_size": explore.step_size, "depth": explore.depth, "activation": explore.activation,
-             "linear_classifier": explore.linear_classifier}
+             "linear_classifier": explore.linear_classifier, "batch_size": explore.batch_size,
+             "optimizer_race": explore.optimizer_race, "playground": explore.playground}
 CHROMIUM = "/usr/bin/chromium"
 
 

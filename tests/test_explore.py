@@ -27,7 +27,8 @@ lc = importlib.import_module("mlcore.explore.linear_classifier")
 
 SIZE_LIMIT = 2 * 1024 * 1024
 MAKERS = {"step_size": explore.step_size, "depth": explore.depth, "activation": explore.activation,
-          "linear_classifier": explore.linear_classifier}
+          "linear_classifier": explore.linear_classifier, "batch_size": explore.batch_size,
+          "optimizer_race": explore.optimizer_race, "playground": explore.playground}
 NODE = shutil.which("node")
 
 

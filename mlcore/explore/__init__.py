@@ -19,6 +19,16 @@ Explorers (module in brackets)
 ``linear_classifier()`` [linear_classifier]
     A 3-class linear classifier on nine 2-D points: each class's weight direction
     and bias, a common scale, hinge or cross-entropy, and the L2 penalty (Chapter 4).
+``batch_size()`` [batch_size]
+    Logistic regression by SGD with batch size B: noise against progress per epoch and per
+    (modelled) time, and the gradient noise against B (Chapter 9).
+``optimizer_race()`` [optimizer_race]
+    SGD, momentum, Nesterov, AdaGrad, RMSProp and Adam on an ill-conditioned quadratic and on
+    the Rosenbrock function, with their hyperparameters as controls (Chapter 10).
+``playground()`` [playground]
+    A small MLP trained on a 2-D data set (moons, circles, XOR, spirals): width, depth,
+    activation, lambda, dropout and the epoch; decision regions, the first layer's lines and
+    train/test loss curves, precomputed into static/playground_frames.json.gz (Chapter 11).
 
 Every explorer has
 ------------------
@@ -110,6 +120,10 @@ from .base import Explorer
 from .deep_gradients import DepthExplorer, depth
 from .gradient_descent import StepSizeExplorer, step_size
 from .linear_classifier import LinearClassifierExplorer, linear_classifier
+from .batch_size import BatchSizeExplorer, batch_size
+from .optimizer_race import OptimizerRaceExplorer, optimizer_race
+from .playground import PlaygroundExplorer, playground
 
-__all__ = ["Explorer", "step_size", "depth", "activation", "linear_classifier", "StepSizeExplorer",
-           "DepthExplorer", "ActivationExplorer", "LinearClassifierExplorer"]
+__all__ = ["Explorer", "step_size", "depth", "activation", "linear_classifier", "batch_size", "optimizer_race",
+           "playground", "StepSizeExplorer", "DepthExplorer", "ActivationExplorer", "LinearClassifierExplorer",
+           "BatchSizeExplorer", "OptimizerRaceExplorer", "PlaygroundExplorer"]
