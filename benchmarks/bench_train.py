@@ -66,8 +66,9 @@ def run_mlcore(sizes, X, y, batch, dtype, seed):
 def run_gemm_floor(sizes, X, y, batch, dtype, seed):
     """Only the matrix products of every step: Z = A W^T, dW = G^T A, G W (not for the input layer)."""
     rng = np.random.default_rng(seed)
-    Ws = [rng.standard_normal((m, n)).astype(dtype) * np.sqrt(2.0 / n) for n, m in zip(sizes[:-1], sizes[1:])]
+    Ws = [(rng.standard_normal((m, n)) * np.sqrt(2.0 / n)).astype(dtype) for n, m in zip(sizes[:-1], sizes[1:])]
     order = rng.permutation(X.shape[0])
+    assert all(W.dtype == dtype for W in Ws)   # a float64 weight would silently make every product float64
     start = time.perf_counter()
     for s in range(0, X.shape[0], batch):
         A = X[order[s:s + batch]]
