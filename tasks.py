@@ -3,6 +3,7 @@
 
     python3 tasks.py build   # -> _build/html/index.html
     python3 tasks.py test    # unit tests + every notebook under book/ (nbval)
+    python3 tasks.py pdf     # -> _build/pdf/book.pdf (copied to _build/html/ when built)
     python3 tasks.py lab     # JupyterLab in book/
     python3 tasks.py execute book/NN_name.ipynb [...]   # re-run and store a chapter
 
@@ -15,6 +16,9 @@ this file runs with any Python 3.11 before anything is installed.
 
 Extra arguments after `test` go to pytest (`python3 tasks.py test -k relu -x`);
 extra arguments after `lab` go to JupyterLab (`python3 tasks.py lab --no-browser`).
+`pdf` builds the whole book as one HTML page (Sphinx's singlehtml builder, warnings are
+errors) and prints it with Debian's Chromium (/usr/bin/chromium) through Playwright;
+see _ext/nnsd_pdf.py.
 """
 
 from __future__ import annotations
@@ -221,7 +225,63 @@ def execute(extra: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"build": build, "test": test, "lab": lab, "execute": execute}
+PDF_DIR = ROOT / "_build" / "pdf"
+PDF_FILE = PDF_DIR / "book.pdf"
+# The one-page build: the site build's flags with another builder.
+PDF_BUILD_FLAGS = ["--builder", "singlehtml", *BUILD_FLAGS[2:]]
+# Run inside the venv: _config.yml plus the extension that lets the singlehtml
+# builder write myst-nb's nodes, with the local extensions' paths made absolute
+# (jupyter-book resolves them against the configuration file's folder).
+PDF_CONFIG = r"""
+import sys, yaml
+root, out = sys.argv[1], sys.argv[2]
+with open(root + "/_config.yml", encoding="utf-8") as f:
+    config = yaml.safe_load(f)
+sphinx = config.setdefault("sphinx", {})
+local = sphinx.get("local_extensions") or {}
+local = {name: path if path.startswith("/") else root + "/" + path for name, path in local.items()}
+local["nnsd_pdf"] = root + "/_ext"
+sphinx["local_extensions"] = local
+with open(out, "w", encoding="utf-8") as f:
+    yaml.safe_dump(config, f, sort_keys=False)
+print(config.get("title", "") + "\n" + config.get("author", ""))
+"""
+
+
+def pdf(extra: list[str]) -> int:
+    """Print the whole book into _build/pdf/book.pdf (and copy it into _build/html/ if built)."""
+    import shutil
+    import time
+
+    ensure_env()
+    if not os.path.exists("/usr/bin/chromium"):
+        raise TaskError("Chromium is needed at /usr/bin/chromium to print the book "
+                        "(on Debian/Ubuntu: apt-get install chromium)")
+    start = time.monotonic()
+    PDF_DIR.mkdir(parents=True, exist_ok=True)
+    config = PDF_DIR / "_config.yml"
+    out = subprocess.run([str(PYTHON), "-c", PDF_CONFIG, str(ROOT), str(config)], cwd=ROOT,
+                         env=child_env(), capture_output=True, text=True)
+    if out.returncode != 0:
+        raise TaskError(f"could not write {config}: {out.stderr.strip()}")
+    title, _, author = out.stdout.strip().partition("\n")
+    check([BIN / f"jupyter-book{EXE}", "build", ROOT, "--config", config, "--path-output", PDF_DIR,
+           *PDF_BUILD_FLAGS, *extra], "build the book as one HTML page (singlehtml)")
+    single = PDF_DIR / "_build" / "singlehtml"
+    # The root document is book/intro, but its links are written relative to the
+    # output folder's top: the page is printed from there.
+    page = single / "whole-book.html"
+    shutil.copyfile(single / "book" / "intro.html", page)
+    check([PYTHON, ROOT / "_ext" / "nnsd_pdf.py", page, PDF_FILE, title, author], "print the book to PDF")
+    html = ROOT / "_build" / "html"
+    if (html / "index.html").exists():
+        shutil.copyfile(PDF_FILE, html / "book.pdf")
+        say(f"copied into {(html / 'book.pdf').relative_to(ROOT)} (the site links to book.pdf)")
+    say(f"wrote {PDF_FILE.relative_to(ROOT)} in {time.monotonic() - start:.0f} s")
+    return 0
+
+
+COMMANDS = {"build": build, "test": test, "lab": lab, "execute": execute, "pdf": pdf}
 
 
 def main(argv: list[str]) -> int:
