@@ -51,6 +51,17 @@ def as_float_array(name: str, value, *, ndim=None, dtype=None, allow_nonfinite=F
     return array
 
 
+def check_sizes(sizes, example="[2, 8, 1]") -> list:
+    """A network's layer widths: a list of at least two positive ints (input first)."""
+    try:
+        sizes = list(sizes)
+    except TypeError:
+        raise ValueError(f"sizes must be a list of layer widths like {example}, got {sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output width, got {sizes!r}")
+    return [check_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+
+
 def check_same_shape(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
     """Refuse to broadcast: ``(N, 1)`` against ``(N,)`` is an error."""
     if a.shape != b.shape:

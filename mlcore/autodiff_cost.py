@@ -25,7 +25,7 @@ import time
 
 import numpy as np
 
-from ._validate import as_float_array, check_choice, check_positive_int
+from ._validate import as_float_array, check_choice, check_positive_int, check_sizes
 from .layers import ActivationLayer, Dropout, Linear
 
 __all__ = ["CallCounter", "jacfwd", "jacrev", "passes", "multiply_adds", "stored_floats",
@@ -68,14 +68,7 @@ def jacfwd(jvp, n_in) -> np.ndarray:
     calls are made, one per input. Returns ``J`` of shape ``(n_out, n_in)``.
     For an :class:`mlcore.MLP` at a point ``x``: ``jacfwd(lambda v: net.jvp(x, v), n_in)``.
     """
-    n_in = check_positive_int("n_in", n_in)
-    eye = np.eye(n_in)
-    columns, n_out = [], None
-    for j in range(n_in):
-        col = _column(f"jvp(e_{j})", jvp(eye[j]), n_out)
-        n_out = col.shape[0]
-        columns.append(col)
-    return np.stack(columns, axis=1)
+    return _stack_basis_images(jvp, check_positive_int("n_in", n_in), "jvp", axis=1)
 
 
 def jacrev(vjp, n_out) -> np.ndarray:
@@ -86,24 +79,22 @@ def jacrev(vjp, n_out) -> np.ndarray:
     calls are made, one per output. Returns ``J`` of shape ``(n_out, n_in)``.
     For an :class:`mlcore.MLP` at a point ``x``: ``jacrev(lambda u: net.vjp(x, u), n_out)``.
     """
-    n_out = check_positive_int("n_out", n_out)
-    eye = np.eye(n_out)
-    rows, n_in = [], None
-    for i in range(n_out):
-        row = _column(f"vjp(e_{i})", vjp(eye[i]), n_in)
-        n_in = row.shape[0]
-        rows.append(row)
-    return np.stack(rows, axis=0)
+    return _stack_basis_images(vjp, check_positive_int("n_out", n_out), "vjp", axis=0)
+
+
+def _stack_basis_images(f, n, name, axis):
+    """``f(e_k)`` for k = 0..n-1, each checked to have the same length, stacked along ``axis``."""
+    eye = np.eye(n)
+    images, length = [], None
+    for k in range(n):
+        image = _column(f"{name}(e_{k})", f(eye[k]), length)
+        length = image.shape[0]
+        images.append(image)
+    return np.stack(images, axis=axis)
 
 
 def _sizes(sizes):
-    try:
-        sizes = list(sizes)
-    except TypeError:
-        raise ValueError(f"sizes must be a list of layer widths like [4, 8, 6, 4, 2], got {sizes!r}") from None
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least an input and an output width, got {sizes!r}")
-    return [check_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+    return check_sizes(sizes, example="[4, 8, 6, 4, 2]")
 
 
 def passes(sizes, mode) -> int:

@@ -26,6 +26,7 @@ import numpy as np
 
 from ._validate import as_float_array, check_choice, check_positive, check_positive_int, check_rng, check_same_shape
 from .layers import ActivationLayer, Layer, Linear
+from .network import LayerStack
 
 __all__ = ["LayerNorm", "Residual", "DeepNet"]
 
@@ -160,7 +161,7 @@ class Residual(Layer):
         return f"Residual({' -> '.join(map(repr, self.layers))})"
 
 
-class DeepNet:
+class DeepNet(LayerStack):
     r"""A deep network of ``depth`` hidden blocks of width ``width``.
 
     Layout: ``Linear(n_in, width) -> activation``, then ``depth`` hidden blocks, then
@@ -259,22 +260,6 @@ class DeepNet:
     def grad_norms(self):
         r"""``(depth + 2,)`` array of :math:`\lVert \partial J/\partial W^{(\ell)} \rVert_F`, input side first."""
         return np.array([np.linalg.norm(linear.dW) for linear in self.linears])
-
-    @property
-    def n_params(self) -> int:
-        return int(sum(p.size for p in self.params()))
-
-    def train(self):
-        self.training = True
-        for layer in self.layers:
-            layer.train()
-        return self
-
-    def eval(self):
-        self.training = False
-        for layer in self.layers:
-            layer.eval()
-        return self
 
     def __repr__(self):
         kind = "residual" if self.residual else "plain"

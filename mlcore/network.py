@@ -20,13 +20,52 @@ import numpy as np
 
 from . import activations as _act
 from . import init as _init
-from ._validate import as_float_array, check_choice, check_dtype, check_in_range, check_positive_int, check_rng
+from ._validate import (as_float_array, check_choice, check_dtype, check_in_range, check_rng,
+                        check_sizes)
 from .layers import ActivationLayer, Dropout, Linear
 
-__all__ = ["MLP"]
+__all__ = ["MLP", "LayerStack"]
 
 
-class MLP:
+class LayerStack:
+    """What a network held as a list ``self.layers`` shares, whatever its layers are.
+
+    A subclass defines ``layers`` and ``params()``; this class adds the mode
+    switches (``train``/``eval``, passed to every layer), the parameter count
+    and the state copies that early stopping restores.
+    """
+
+    @property
+    def n_params(self) -> int:
+        return int(sum(p.size for p in self.params()))
+
+    def state(self):
+        """Copies of all parameters (for early stopping's 'restore best')."""
+        return [p.copy() for p in self.params()]
+
+    def load_state(self, state):
+        params = self.params()
+        if len(state) != len(params) or any(s.shape != p.shape for s, p in zip(state, params)):
+            raise ValueError("state does not match this network's parameter shapes")
+        for p, s in zip(params, state):
+            p[...] = s
+
+    def train(self):
+        """Training mode: dropout active."""
+        self.training = True
+        for layer in self.layers:
+            layer.train()
+        return self
+
+    def eval(self):
+        """Evaluation mode: dropout is the identity."""
+        self.training = False
+        for layer in self.layers:
+            layer.eval()
+        return self
+
+
+class MLP(LayerStack):
     """A feed-forward network of dense layers.
 
     Parameters
@@ -59,13 +98,7 @@ class MLP:
 
     def __init__(self, sizes, activation="relu", *, output=None, init="auto", rng=None,
                  dtype=np.float64, dropout=0.0):
-        try:
-            sizes = list(sizes)
-        except TypeError:
-            raise ValueError(f"sizes must be a list of layer widths like [2, 8, 1], got {sizes!r}") from None
-        if len(sizes) < 2:
-            raise ValueError(f"sizes must list at least an input and an output width, got {sizes!r}")
-        self.sizes = [check_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+        self.sizes = check_sizes(sizes)
         self.dtype = check_dtype("dtype", dtype)
         self.activation = _act.get(activation)
         if not self.activation.elementwise:
@@ -148,35 +181,6 @@ class MLP:
     def grads(self):
         """``[dW1, db1, dW2, db2, ...]`` from the last backward pass, in the order of params()."""
         return [g for layer in self.linears for g in layer.grads()]
-
-    @property
-    def n_params(self) -> int:
-        return int(sum(p.size for p in self.params()))
-
-    def state(self):
-        """Copies of all parameters (for early stopping's 'restore best')."""
-        return [p.copy() for p in self.params()]
-
-    def load_state(self, state):
-        params = self.params()
-        if len(state) != len(params) or any(s.shape != p.shape for s, p in zip(state, params)):
-            raise ValueError("state does not match this network's parameter shapes")
-        for p, s in zip(params, state):
-            p[...] = s
-
-    def train(self):
-        """Training mode: dropout active."""
-        self.training = True
-        for layer in self.layers:
-            layer.train()
-        return self
-
-    def eval(self):
-        """Evaluation mode: dropout is the identity."""
-        self.training = False
-        for layer in self.layers:
-            layer.eval()
-        return self
 
     # ------------------------------------------------------------------ Jacobian view
     def _prepare_point(self, x):
