@@ -8,6 +8,12 @@ so all of them see the same machine load), median of ``--repeats`` epochs:
   gradients, L-1 input gradients: 8 for two hidden layers) on the same shapes,
   nothing else. No real implementation can beat it; the ratio to it is the
   overhead that is left;
+- ``NumPy by hand``: the same SGD step written out as one function, every
+  elementwise operation in place and nothing checked (no layers, no loss
+  value): about what NumPy itself can reach. Its ratio to the floor is mostly
+  the parameter update ``W -= lr * dW``, which NumPy can only do in two passes
+  over memory (``lr * dW`` into a buffer, then the subtraction), because it
+  has no fused axpy;
 - ``PyTorch CPU``: ``nn.Sequential`` of ``Linear``/``ReLU``, ``CrossEntropyLoss``,
   ``torch.optim.SGD``;
 - ``scikit-learn``: ``MLPClassifier(solver="sgd")`` with the same architecture,
@@ -84,6 +90,54 @@ def run_gemm_floor(sizes, X, y, batch, dtype, seed):
     return time.perf_counter() - start
 
 
+def numpy_by_hand_epoch(Ws, bs, X, y, order, batch, lr):
+    """One SGD epoch of a ReLU MLP with a cross-entropy loss, written out in NumPy.
+
+    ``Ws``/``bs`` are updated in place; every elementwise operation works in
+    place; nothing is checked. tests/test_bench_train.py shows that it computes
+    exactly what mlcore.fit computes.
+    """
+    lr = X.dtype.type(lr)
+    scratch = [np.empty_like(W) for W in Ws]
+    last = len(Ws) - 1
+    for s in range(0, X.shape[0], batch):
+        idx = order[s:s + batch]
+        A, labels = X[idx], y[idx]
+        acts = [A]
+        for i, (W, b) in enumerate(zip(Ws, bs)):
+            Z = A @ W.T
+            Z += b
+            if i < last:
+                np.maximum(Z, 0, out=Z)
+            acts.append(Z)
+            A = Z
+        G = A                                   # logits -> (softmax - one_hot) / n, in place
+        G -= G.max(axis=1, keepdims=True)
+        np.exp(G, out=G)
+        G /= G.sum(axis=1, keepdims=True)
+        G[np.arange(len(labels)), labels] -= 1
+        G /= len(labels)
+        for i in range(last, -1, -1):
+            dW, db = G.T @ acts[i], G.sum(axis=0)
+            if i > 0:
+                G_below = G @ Ws[i]
+                G_below *= acts[i] > 0
+            Ws[i] -= np.multiply(dW, lr, out=scratch[i])
+            bs[i] -= lr * db
+            if i > 0:
+                G = G_below
+
+
+def run_numpy_by_hand(sizes, X, y, batch, dtype, seed):
+    rng = np.random.default_rng(seed)
+    Ws = [(rng.standard_normal((m, n)) * np.sqrt(2.0 / n)).astype(dtype) for n, m in zip(sizes[:-1], sizes[1:])]
+    bs = [np.zeros(m, dtype) for m in sizes[1:]]
+    order = rng.permutation(X.shape[0])
+    start = time.perf_counter()
+    numpy_by_hand_epoch(Ws, bs, X, y, order, batch, LR)
+    return time.perf_counter() - start
+
+
 def run_torch(sizes, X, y, batch, dtype, seed):
     torch.manual_seed(seed)
     tdtype = torch.float32 if dtype == np.float32 else torch.float64
@@ -122,6 +176,7 @@ def run_sklearn(sizes, X, y, batch, dtype, seed):
 IMPLEMENTATIONS = [
     ("mlcore", run_mlcore, None),
     ("GEMM floor", run_gemm_floor, None),
+    ("NumPy by hand", run_numpy_by_hand, None),
     ("PyTorch CPU", run_torch, None if torch is not None else
      "PyTorch is not installed (optional: .venv/bin/pip install -r benchmarks/requirements-compare.txt)"),
     ("scikit-learn", run_sklearn, None if MLPClassifier is not None else

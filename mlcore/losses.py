@@ -252,7 +252,9 @@ class CrossEntropy(Loss):
         total = e.sum(axis=1, keepdims=True)
         n = z.shape[0]
         value = -np.sum(target * (shifted - np.log(total))) / n
-        g = (e / total - target) / n
+        g = np.divide(e, total, out=e)   # in place, the same operations as (e / total - target) / n
+        g -= target
+        g /= n
         return float(value), (g[0] if np.ndim(y_hat) == 1 else g)
 
 
