@@ -16,3 +16,35 @@ def offline_context(browser, allow):
     context.route("**/*", route)
     context.set_default_timeout(20_000)
     return context, blocked
+
+
+class serve:
+    """Serve ``directory`` over HTTP on 127.0.0.1 (a free port) for the duration of a ``with`` block.
+
+    JupyterLite needs http:// (a service worker, fetch of .wasm and .mjs), not file://.
+    ``with serve(path) as base:`` gives the base URL, ending in a slash.
+    """
+
+    def __init__(self, directory):
+        import functools
+        import http.server
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                              ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm"}
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                      functools.partial(Handler, directory=str(directory)))
+
+    def __enter__(self):
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_port}/"
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

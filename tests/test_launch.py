@@ -9,7 +9,7 @@ page and the explorers page:
   built from _config.yml, opening the page's own notebook, and <path> exists here;
 - the download button: a .ipynb under _sources/ that is this repository's notebook, byte for byte.
 
-JupyterLite launch links are not checked here.
+JupyterLite launch links are checked in tests/test_lite.py.
 """
 
 from __future__ import annotations
