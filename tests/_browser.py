@@ -26,8 +26,13 @@ class serve:
     """
 
     def __init__(self, directory):
+        self.directory = str(directory)
+        self.server = None
+
+    def __enter__(self):
         import functools
         import http.server
+        import threading
 
         class Handler(http.server.SimpleHTTPRequestHandler):
             extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -37,11 +42,7 @@ class serve:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                                      functools.partial(Handler, directory=str(directory)))
-
-    def __enter__(self):
-        import threading
-
+                                                      functools.partial(Handler, directory=self.directory))
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self.server.server_port}/"
 
