@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The two commands of the course, plus one for reading it live.
 
-    python3 tasks.py build   # -> _build/html/index.html
+    python3 tasks.py build   # -> _build/html/index.html, and the JupyterLite site in _build/html/lite/
     python3 tasks.py test    # unit tests + every notebook under book/ (nbval)
     python3 tasks.py pdf     # -> _build/pdf/book.pdf (copied to _build/html/ when built)
     python3 tasks.py lab     # JupyterLab in book/

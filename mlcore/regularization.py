@@ -66,6 +66,11 @@ class EarlyStopping:
     remembers the best parameters, and sets ``stop = True`` once ``patience``
     epochs pass without an improvement larger than ``min_delta``. With
     ``restore_best=True`` the model gets its best parameters back at the end.
+
+    The two monitors are not measured at the same moment: ``val_loss`` is
+    computed after the epoch, with the parameters the epoch ended with, while
+    ``loss`` is the mean of the epoch's mini-batch losses, each taken before
+    that batch's update, so it describes parameters up to one epoch older.
     """
 
     def __init__(self, patience=5, *, min_delta=0.0, restore_best=True, monitor="val_loss"):
