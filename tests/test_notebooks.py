@@ -139,3 +139,17 @@ def test_chapter_has_objectives_derivation_checks_and_exercises(path):
         f"{path.name} compares nothing with finite differences")
     words = len(re.sub(r"\$\$.*?\$\$|\$[^$]*\$|```.*?```", " ", markdown, flags=re.S).split())
     assert words >= 1500, f"{path.name} has about {words} words of prose; a chapter has 1,500 or more"
+
+
+# A code cell on the site is about 90 characters wide (13px, beside both sidebars, from a
+# 1440-px window); longer lines make the reader scroll sideways.
+MAX_CODE_LINE = 88
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_lines_fit_the_page(path):
+    long_lines = [f"cell {i}, line {j + 1} ({len(line)} characters): {line.strip()[:60]}"
+                  for i, cell in enumerate(_load(path)["cells"]) if cell["cell_type"] == "code"
+                  for j, line in enumerate(_source(cell).splitlines()) if len(line) > MAX_CODE_LINE]
+    assert not long_lines, (f"{path.name}: code lines over {MAX_CODE_LINE} characters scroll sideways "
+                            "on the page; wrap them inside brackets:\n" + "\n".join(long_lines))
