@@ -9,8 +9,9 @@ Without a browser:
   unchanged.
 
 In Chromium, served from 127.0.0.1 with every other request aborted:
-- the launch button of chapter 2 opens its notebook in JupyterLab and a Pyodide
-  kernel starts;
+- the launch button of chapter 2, clicked in the launch menu of the page served
+  under a sub-path (/course/, as GitHub Pages serves a project site), opens its
+  notebook in JupyterLab, rendered by jupyterlab-myst, and a Pyodide kernel starts;
 - a sympy derivation from chapter 2, the chapter's own cell, prints what the
   chapter stores;
 - an anywidget linked to an ipywidgets slider renders and follows the kernel
@@ -202,15 +203,22 @@ def _wait_for_idle_kernel(page):
 
 
 @pytest.mark.browser
-def test_launch_button_opens_chapter_2_and_a_kernel_starts(site, browser):
-    with serve(site) as base:
+def test_launch_button_opens_chapter_2_and_a_kernel_starts(site, browser, tmp_path):
+    """Served under a sub-path, as GitHub Pages serves a project site (/<repo>/): the button still works."""
+    (tmp_path / "course").symlink_to(site, target_is_directory=True)
+    with serve(tmp_path) as base:
         context, blocked = offline_context(browser, base)
         page = context.new_page()
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(base + "book/02_activations.html")
-        href = page.locator("a[href*='lite/lab/index.html']").first.get_attribute("href")
-        page.goto(urljoin(page.url, href))
+        page.goto(base + "course/book/02_activations.html")
+        page.click(".dropdown-launch-buttons > button")           # the rocket: the launch menu
+        with context.expect_page() as new_tab:                     # the button opens a new tab
+            page.click(".dropdown-launch-buttons a[href*='lite/lab/index.html']")
+        page = new_tab.value
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.wait_for_load_state()
+        assert page.url == base + "course/lite/lab/index.html?path=book/02_activations.ipynb", page.url
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
         assert page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current").first.inner_text().strip() == "02_activations.ipynb"
         assert page.locator(".jp-NotebookPanel h1").first.inner_text().strip().startswith("Activation functions")
