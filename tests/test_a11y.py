@@ -14,21 +14,16 @@ its real background, and the unwrapped text is checked in the block's own colour
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from _browser import offline_context
+from _toc import toc_entries
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 FAIL_ON = ("serious", "critical")
-
-
-def _toc_entries():
-    text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-    return re.findall(r"^\s*(?:-\s*)?(?:file|root):\s*(\S+)", text, flags=re.M)
 
 
 # Wait for MathJax (it adds many elements), then keep one span per code-token kind.
@@ -66,7 +61,7 @@ def _describe(violation) -> str:
             + "; ".join(targets) + (f"; ... {more} more" if more > 0 else ""))
 
 
-@pytest.mark.parametrize("entry", _toc_entries())
+@pytest.mark.parametrize("entry", toc_entries())
 def test_page_has_no_serious_accessibility_violation(browser, site, axe, entry):
     context, blocked = offline_context(browser, "file://")
     try:

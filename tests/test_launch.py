@@ -21,32 +21,13 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
 import yaml
+from _toc import notebook_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 
 
-def _notebook_pages():
-    """The notebooks in _toc.yml (the chapters and the explorers page), as repository paths without suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if key in node:
-                    files.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return [f for f in files if (ROOT / f"{f}.ipynb").exists()]
-
-
-PAGES = _notebook_pages()
+PAGES = notebook_pages()
 
 
 def _repo_slug():

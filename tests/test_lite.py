@@ -38,6 +38,7 @@ from urllib.parse import parse_qs, quote, urljoin, urlsplit
 import pytest
 import yaml
 from _browser import offline_context, serve
+from _toc import notebook_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -58,13 +59,7 @@ CDN = LITE.PYODIDE_CDN
 MLCORE_DEPENDS = {"numpy", "matplotlib", "sympy", "ipywidgets", "anywidget", "tqdm"}
 
 
-def _notebook_pages():
-    text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-    files = re.findall(r"^\s*(?:-\s*)?(?:file|root):\s*(\S+)", text, flags=re.M)
-    return [f for f in files if (ROOT / f"{f}.ipynb").exists()]
-
-
-PAGES = _notebook_pages()
+PAGES = notebook_pages()
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from _toc import toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -29,17 +30,12 @@ def _source(cell):
     return "".join(src) if isinstance(src, list) else src
 
 
-def _toc_files():
-    text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-    return set(re.findall(r"^\s*(?:-\s*)?(?:file|root):\s*(\S+)", text, flags=re.M))
-
-
 def test_there_are_notebooks():
     assert NOTEBOOKS, "no notebooks under book/"
 
 
 def test_toc_and_book_agree():
-    listed = _toc_files()
+    listed = set(toc_entries())
     for entry in listed:
         stem = ROOT / entry
         assert any(stem.with_suffix(ext).exists() for ext in (".md", ".ipynb")), f"_toc.yml lists missing {entry}"

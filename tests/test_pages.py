@@ -11,20 +11,15 @@ Each page must:
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from _browser import offline_context
+from _toc import toc_entries
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _toc_entries():
-    text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-    return re.findall(r"^\s*(?:-\s*)?(?:file|root):\s*(\S+)", text, flags=re.M)
 
 
 # Wait for MathJax, then report what is left unrendered.
@@ -59,7 +54,7 @@ def site(built_site):
     return built_site.html
 
 
-@pytest.mark.parametrize("entry", _toc_entries())
+@pytest.mark.parametrize("entry", toc_entries())
 def test_page_has_no_error_renders_math_and_hides_solutions(browser, site, entry):
     page_file = site / f"{entry}.html"
     context, _ = offline_context(browser, "file://")
